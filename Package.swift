@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "breakglass",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "breakglass", targets: ["breakglass"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // Graph resources, the snapshot format and the directory index.
+        .target(name: "EntraModel"),
+        // Conditional Access evaluation.
+        .target(name: "AccessPolicy", dependencies: ["EntraModel"]),
+        // The check catalogue, configuration and the embedded demo tenant.
+        .target(name: "Posture", dependencies: ["EntraModel", "AccessPolicy", .product(name: "Yams", package: "Yams")]),
+        // Renderers of audit results.
+        .target(name: "Reports", dependencies: ["Posture", "EntraModel"]),
+        // Passwords, Shamir k-of-n shares and the hash-chained ledger.
+        .target(
+            name: "Custody",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "breakglass",
+            dependencies: [
+                "EntraModel", "AccessPolicy", "Posture", "Reports", "Custody",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "BreakglassTests",
+            dependencies: [
+                "EntraModel", "AccessPolicy", "Posture", "Reports", "Custody", "breakglass",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            exclude: ["Fixtures"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
