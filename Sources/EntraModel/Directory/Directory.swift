@@ -1,0 +1,202 @@
+import Foundation
+
+/// An index over a snapshot: users by id and UPN, transitive group membership (safe on cycles), and role holders,
+/// active apart from eligible-only. Pure: no I/O, no clock (time is passed in).
+public struct Directory: Sendable {
+    public let snapshot: Snapshot
+    private let usersByID: [String: User]
+    private let usersByUPN: [String: User]
+    private let groupsByID: [String: Group]
+    /// Direct parent groups of each object id.
+    private let parents: [String: [String]]
+    private let rolesByID: [String: RoleDefinition]
+    private let rolesByTemplate: [String: RoleDefinition]
+
+    public init(_ snapshot: Snapshot) {
+        self.snapshot = snapshot
+        usersByID = Dictionary(snapshot.users.map { ($0.id.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        usersByUPN = Dictionary(
+            snapshot.users.compactMap { user in user.userPrincipalName.map { ($0.lowercased(), user) } },
+            uniquingKeysWith: { first, _ in first })
+        groupsByID = Dictionary(snapshot.groups.map { ($0.id.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        var parents: [String: [String]] = [:]
+        for (groupID, members) in snapshot.groupMembers {
+            for member in members { parents[member.id.lowercased(), default: []].append(groupID.lowercased()) }
+        }
+        self.parents = parents
+        rolesByID = Dictionary(snapshot.roleDefinitions.map { ($0.id.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
+        rolesByTemplate = Dictionary(snapshot.roleDefinitions.map { ($0.template, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    // MARK: Users and groups
+
+    public var users: [User] { snapshot.users }
+
+    public func user(_ id: String) -> User? { usersByID[id.lowercased()] }
+
+    /// By object id or, case-insensitively, by UPN.
+    public func user(idOrUPN key: String) -> User? { usersByID[key.lowercased()] ?? usersByUPN[key.lowercased()] }
+
+    public func group(_ id: String) -> Group? { groupsByID[id.lowercased()] }
+
+    /// Whether the snapshot holds the group's members (a `group-members/{id}.json` file).
+    public func hasMembers(ofGroup id: String) -> Bool { snapshot.groupMembers[id.lowercased()] != nil }
+
+    public func directMembers(ofGroup id: String) -> [DirectoryObjectReference] {
+        snapshot.groupMembers[id.lowercased()] ?? []
+    }
+
+    /// Every group the object belongs to, directly or through nested groups. Cycles end the walk, never loop.
+    public func transitiveGroups(of objectID: String) -> Set<String> {
+        var seen: Set<String> = []
+        var queue = parents[objectID.lowercased()] ?? []
+        while let group = queue.popLast() {
+            guard seen.insert(group).inserted else { continue }
+            queue.append(contentsOf: parents[group] ?? [])
+        }
+        return seen
+    }
+
+    /// Users in the group, directly or through nested groups, and the nested groups whose members are unknown.
+    public func transitiveUsers(ofGroup id: String) -> (users: Set<String>, unknownGroups: Set<String>) {
+        var users: Set<String> = []
+        var unknown: Set<String> = []
+        var seen: Set<String> = []
+        var queue = [id.lowercased()]
+        while let group = queue.popLast() {
+            guard seen.insert(group).inserted else { continue }
+            guard let members = snapshot.groupMembers[group] else {
+                unknown.insert(group)
+                continue
+            }
+            for member in members {
+                let memberID = member.id.lowercased()
+                switch member.kind {
+                case .group: queue.append(memberID)
+                case .user: users.insert(memberID)
+                case .other: break
+                case .unknown:
+                    if groupsByID[memberID] != nil { queue.append(memberID) } else { users.insert(memberID) }
+                }
+            }
+        }
+        return (users, unknown)
+    }
+
+    // MARK: Roles
+
+    public func role(_ id: String) -> RoleDefinition? { rolesByID[id.lowercased()] ?? rolesByTemplate[id.lowercased()] }
+
+    /// The role's name, or its id when the definitions do not list it.
+    public func roleName(_ id: String) -> String { role(id)?.displayName ?? id }
+
+    /// Active assignments of the user, at `date`: direct, through a role-assignable group, time-bound or
+    /// PIM-activated. Without schedule instances (no Entra ID P2) the permanent role assignments are used.
+    public func activeRoles(of userID: String, at date: Date) -> [RoleHolding] {
+        let userID = userID.lowercased()
+        let groups = transitiveGroups(of: userID)
+        var holdings: [RoleHolding] = []
+        func via(_ principal: String) -> RoleHolding.Path? {
+            let principal = principal.lowercased()
+            if principal == userID { return .direct }
+            if groups.contains(principal) { return .group(principal) }
+            return nil
+        }
+        if let instances = snapshot.roleAssignmentScheduleInstances {
+            for instance in instances {
+                guard let path = via(instance.principalId) else { continue }
+                if let start = instance.startDateTime, start > date { continue }
+                if let end = instance.endDateTime, end <= date { continue }
+                holdings.append(RoleHolding(
+                    roleTemplateID: templateID(instance.roleDefinitionId), scope: instance.directoryScopeId ?? "/",
+                    path: path, kind: instance.isActivated ? .activated : .assigned, endDateTime: instance.endDateTime))
+            }
+        }
+        // Role assignments are the active, unexpiring assignments; add those the instances did not already give.
+        for assignment in snapshot.roleAssignments {
+            guard let path = via(assignment.principalId) else { continue }
+            let template = templateID(assignment.roleDefinitionId)
+            let scope = assignment.directoryScopeId ?? "/"
+            if holdings.contains(where: { $0.roleTemplateID == template && $0.scope == scope && $0.path == path }) { continue }
+            holdings.append(RoleHolding(roleTemplateID: template, scope: scope, path: path, kind: .assigned, endDateTime: nil))
+        }
+        return holdings
+    }
+
+    /// Eligible-only (PIM) assignments of the user: not active until activated. nil when eligibility is unknown.
+    public func eligibleRoles(of userID: String, at date: Date) -> [RoleHolding]? {
+        guard let schedules = snapshot.roleEligibilitySchedules else { return nil }
+        let userID = userID.lowercased()
+        let groups = transitiveGroups(of: userID)
+        return schedules.compactMap { schedule in
+            let principal = schedule.principalId.lowercased()
+            let path: RoleHolding.Path
+            if principal == userID { path = .direct } else if groups.contains(principal) { path = .group(principal) } else {
+                return nil
+            }
+            let end = schedule.scheduleInfo?.expiration?.endDateTime
+            if let end, end <= date { return nil }
+            return RoleHolding(roleTemplateID: templateID(schedule.roleDefinitionId), scope: schedule.directoryScopeId ?? "/",
+                               path: path, kind: .eligible, endDateTime: end)
+        }
+    }
+
+    /// Users holding the role actively at directory scope, at `date`.
+    public func activeHolders(ofRole templateID: String, at date: Date) -> [User] {
+        let template = templateID.lowercased()
+        var principals: Set<String> = []
+        for assignment in snapshot.roleAssignments where self.templateID(assignment.roleDefinitionId) == template {
+            principals.insert(assignment.principalId.lowercased())
+        }
+        for instance in snapshot.roleAssignmentScheduleInstances ?? []
+        where self.templateID(instance.roleDefinitionId) == template {
+            if let end = instance.endDateTime, end <= date { continue }
+            if let start = instance.startDateTime, start > date { continue }
+            principals.insert(instance.principalId.lowercased())
+        }
+        var holders: Set<String> = []
+        for principal in principals {
+            if usersByID[principal] != nil { holders.insert(principal) }
+            if groupsByID[principal] != nil { holders.formUnion(transitiveUsers(ofGroup: principal).users) }
+        }
+        return holders.compactMap { usersByID[$0] }.sorted { $0.name.lowercased() < $1.name.lowercased() }
+    }
+
+    /// Users holding any active directory role at `date`.
+    public func activeAdministrators(at date: Date) -> [User] {
+        let templates = Set(snapshot.roleAssignments.map { templateID($0.roleDefinitionId) })
+            .union((snapshot.roleAssignmentScheduleInstances ?? []).map { templateID($0.roleDefinitionId) })
+        var byID: [String: User] = [:]
+        for template in templates {
+            for user in activeHolders(ofRole: template, at: date) { byID[user.id.lowercased()] = user }
+        }
+        return byID.values.sorted { $0.name.lowercased() < $1.name.lowercased() }
+    }
+
+    public func templateID(_ roleDefinitionID: String) -> String {
+        role(roleDefinitionID)?.template ?? roleDefinitionID.lowercased()
+    }
+}
+
+/// One way a user holds a role.
+public struct RoleHolding: Sendable, Hashable {
+    public var roleTemplateID: String
+    /// `/` for the whole directory; an administrative unit or object otherwise.
+    public var scope: String
+    public var path: Path
+    public var kind: Kind
+    /// nil = permanent.
+    public var endDateTime: Date?
+
+    public enum Path: Sendable, Hashable {
+        case direct
+        case group(String)
+    }
+
+    public enum Kind: String, Sendable, Hashable {
+        case assigned, activated, eligible
+    }
+
+    public var isPermanent: Bool { endDateTime == nil && kind == .assigned }
+    public var isDirectoryWide: Bool { scope == "/" }
+}

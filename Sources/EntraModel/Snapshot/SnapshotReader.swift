@@ -1,0 +1,146 @@
+import Foundation
+
+/// Where a snapshot's files come from: a folder, or files held in memory (the demo tenant, a live capture).
+public protocol SnapshotSource: Sendable {
+    /// The bytes of a file at a relative path, or nil when there is no such file.
+    func data(at path: String) throws -> Data?
+    /// The file names in a sub-folder (`group-members`), empty when there is none.
+    func fileNames(in folder: String) throws -> [String]
+}
+
+public struct FolderSource: SnapshotSource {
+    public let url: URL
+
+    public init(_ url: URL) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw SnapshotError.notAFolder(url.path)
+        }
+        self.url = url
+    }
+
+    public func data(at path: String) throws -> Data? {
+        let file = url.appendingPathComponent(path)
+        guard FileManager.default.fileExists(atPath: file.path) else { return nil }
+        do {
+            return try Data(contentsOf: file)
+        } catch {
+            throw SnapshotError.unreadable(file: path, reason: error.localizedDescription)
+        }
+    }
+
+    public func fileNames(in folder: String) throws -> [String] {
+        let directory = url.appendingPathComponent(folder)
+        guard FileManager.default.fileExists(atPath: directory.path) else { return [] }
+        return try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasSuffix(".json") }.sorted()
+    }
+}
+
+public struct MemorySource: SnapshotSource {
+    public let files: [String: Data]
+
+    public init(_ files: [String: Data]) { self.files = files }
+
+    public func data(at path: String) throws -> Data? { files[path] }
+
+    public func fileNames(in folder: String) throws -> [String] {
+        files.keys.filter { $0.hasPrefix(folder + "/") }.map { String($0.dropFirst(folder.count + 1)) }.sorted()
+    }
+}
+
+/// Reads a snapshot leniently (spec/snapshot.md, "Rules for readers") and strictly where it matters: a malformed
+/// file stops the read with its name and the JSON path.
+public struct SnapshotReader: Sendable {
+    public init() {}
+
+    public func read(_ url: URL) throws -> Snapshot {
+        try read(from: FolderSource(url))
+    }
+
+    public func read(from source: any SnapshotSource) throws -> Snapshot {
+        let decoder = JSONDecoder.graph()
+        func decode<T: Decodable>(_ type: T.Type, _ path: String, _ data: Data) throws -> T {
+            guard let utf8 = TextEncoding.utf8(data) else {
+                throw SnapshotError.unreadable(file: path, reason: "not UTF-8 or UTF-16 text")
+            }
+            do {
+                return try decoder.decode(T.self, from: utf8)
+            } catch {
+                throw SnapshotError.from(error, file: path)
+            }
+        }
+
+        let manifest = try source.data(at: SnapshotFile.manifest.rawValue).map {
+            try decode(Manifest.self, SnapshotFile.manifest.rawValue, $0)
+        }
+        var unavailable: [String: Unavailable] = [:]
+
+        /// The data of a top-level file, or nil (recording why) when an optional one is not usable.
+        func load(_ file: SnapshotFile) throws -> Data? {
+            let status = manifest?.files?[file.rawValue]
+            if let status, status.status != "ok" {
+                if file.isRequired {
+                    throw SnapshotError.requiredFileUnavailable(
+                        file: file.rawValue, status: status.status, message: status.message)
+                }
+                unavailable[file.rawValue] = Unavailable(file: file.rawValue, status: status.status, message: status.message)
+                return nil
+            }
+            guard let data = try source.data(at: file.rawValue) else {
+                if file.isRequired { throw SnapshotError.missingRequiredFile(file.rawValue) }
+                unavailable[file.rawValue] = Unavailable(file: file.rawValue, status: "missing")
+                return nil
+            }
+            return data
+        }
+        func list<T: Decodable>(_ type: T.Type, _ file: SnapshotFile) throws -> [T]? {
+            try load(file).map { try decode(ListEnvelope<T>.self, file.rawValue, $0).items }
+        }
+        func required<T: Decodable>(_ type: T.Type, _ file: SnapshotFile) throws -> [T] {
+            try list(T.self, file) ?? []
+        }
+        func folder<T: Decodable>(_ type: T.Type, _ file: SnapshotFile) throws -> [String: [T]] {
+            let status = manifest?.files?[file.rawValue]
+            if let status, status.status != "ok" {
+                unavailable[file.rawValue] = Unavailable(file: file.rawValue, status: status.status, message: status.message)
+            }
+            var result: [String: [T]] = [:]
+            for name in try source.fileNames(in: file.rawValue) {
+                let path = "\(file.rawValue)/\(name)"
+                guard let data = try source.data(at: path) else { continue }
+                result[String(name.dropLast(".json".count)).lowercased()] = try decode(ListEnvelope<T>.self, path, data).items
+            }
+            return result
+        }
+
+        guard let organizationData = try load(.organization) else {
+            throw SnapshotError.missingRequiredFile(SnapshotFile.organization.rawValue)
+        }
+        var snapshot = Snapshot(
+            organization: try decode(ObjectEnvelope<Organization>.self, SnapshotFile.organization.rawValue, organizationData).item,
+            domains: try required(Domain.self, .domains),
+            users: try required(User.self, .users),
+            groups: try required(Group.self, .groups),
+            groupMembers: try folder(DirectoryObjectReference.self, .groupMembers),
+            roleDefinitions: try required(RoleDefinition.self, .roleDefinitions),
+            roleAssignments: try required(RoleAssignment.self, .roleAssignments),
+            policies: try required(ConditionalAccessPolicy.self, .policies)
+        )
+        snapshot.manifest = manifest
+        snapshot.roleAssignmentScheduleInstances = try list(RoleAssignmentScheduleInstance.self, .roleAssignmentScheduleInstances)
+        snapshot.roleEligibilitySchedules = try list(RoleEligibilitySchedule.self, .roleEligibilitySchedules)
+        snapshot.namedLocations = try list(NamedLocation.self, .namedLocations)
+        snapshot.authenticationStrengths = try list(AuthenticationStrengthPolicy.self, .authenticationStrengths)
+        snapshot.securityDefaults = try load(.securityDefaults).map {
+            try decode(ObjectEnvelope<SecurityDefaults>.self, SnapshotFile.securityDefaults.rawValue, $0).item
+        }
+        snapshot.authenticationMethods = try folder(AuthenticationMethod.self, .authenticationMethods)
+        snapshot.signIns = try list(SignIn.self, .signIns)
+        snapshot.directoryAudits = try list(DirectoryAudit.self, .directoryAudits)
+        snapshot.diagnosticSettings = try list(DiagnosticSetting.self, .diagnosticSettings)
+        snapshot.alertRules = try list(AlertRule.self, .alertRules)
+        snapshot.unavailable = unavailable
+        return snapshot
+    }
+}
