@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct Breakglass: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "breakglass",
+        abstract: "Keep Microsoft Entra ID emergency-access accounts able to do their one job.",
+        version: version,
+        subcommands: [
+            AuditCommand.self, ExplainCommand.self, ChecksCommand.self, SnapshotCommand.self,
+        ]
+    )
+
+    /// Runs the command and maps errors to the exit codes of spec/report.md: a user's mistake is one clear line on
+    /// stderr, never a stack trace.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch let error as any ExitCodeProviding {
+            Terminal.error(error.message)
+            Foundation.exit(error.exitCode)
+        } catch {
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }
+            // Usage problems (ArgumentParser's 64) are exit 2 here.
+            Terminal.note(fullMessage(for: error))
+            Foundation.exit(2)
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Posture
+import Reports
+
+extension Severity: ExpressibleByArgument {}
+extension ReportFormat: ExpressibleByArgument {}
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Audit the emergency-access accounts of a tenant.",
+        discussion: """
+            Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage or configuration error; \
+            3 snapshot or output unreadable or malformed.
+            """
+    )
+
+    @OptionGroup var tenant: TenantOptions
+
+    @Option(help: "Output format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: ReportFormat = .text
+
+    @Option(help: "Write the report to this file (atomically) instead of standard output.", completion: .file())
+    var output: String?
+
+    @Option(help: "Exit 1 when a check fails at or above this severity: critical, high, medium, low, info.")
+    var failOn: Severity = .high
+
+    @Flag(help: "Count warnings as failures (exit code and JUnit).")
+    var strict = false
+
+    func run() async throws {
+        let context = try tenant.loadContext()
+        let findings = Catalogue.run(in: context)
+        let report = AuditReport(context: context, findings: findings, version: Breakglass.version)
+        let color = output == nil && format == .text && Terminal.supportsColor
+        let text = ReportRenderer().render(report, format: format, options: RenderOptions(color: color, strict: strict))
+        if let output {
+            do {
+                try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: output))
+            } catch {
+                throw OutputError(message: "cannot write \(output): \(error.localizedDescription)")
+            }
+        } else {
+            Terminal.write(text)
+        }
+        if report.hasFindings(atOrAbove: failOn, strict: strict) { throw ExitCode(1) }
+    }
+}

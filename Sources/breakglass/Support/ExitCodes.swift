@@ -1,0 +1,38 @@
+import EntraModel
+import Foundation
+import Posture
+
+/// An error the CLI reports as one line and a specific exit code (spec/report.md).
+protocol ExitCodeProviding: Error {
+    var exitCode: Int32 { get }
+    var message: String { get }
+}
+
+extension SnapshotError: ExitCodeProviding {
+    var exitCode: Int32 {
+        switch self {
+        case .destinationNotEmpty: 2
+        default: 3
+        }
+    }
+    var message: String { description }
+}
+
+extension ConfigurationError: ExitCodeProviding {
+    var exitCode: Int32 { 2 }
+    var message: String { description }
+}
+
+/// A usage error found after parsing (exit 2).
+struct UsageError: ExitCodeProviding {
+    var message: String
+    var exitCode: Int32 { 2 }
+
+    init(_ message: String) { self.message = message }
+}
+
+/// A file that could not be written (exit 3: the output path is input the user gave).
+struct OutputError: ExitCodeProviding {
+    var message: String
+    var exitCode: Int32 { 3 }
+}

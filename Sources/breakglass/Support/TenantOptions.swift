@@ -1,0 +1,51 @@
+import ArgumentParser
+import EntraModel
+import Foundation
+import Posture
+
+/// Where the tenant comes from, and the configuration and time to audit it with.
+struct TenantOptions: ParsableArguments {
+    @Flag(help: "Use the embedded demo tenant (Contoso).")
+    var demo = false
+
+    @Option(name: .customLong("snapshot"), help: "A snapshot folder (spec/snapshot.md).", completion: .directory)
+    var snapshotPath: String?
+
+    @Option(name: .customLong("config"), help: "breakglass.yml (default: ./breakglass.yml if present).",
+            completion: .file(extensions: ["yml", "yaml"]))
+    var configPath: String?
+
+    @Option(name: .customLong("as-of"), help: "Measure ages against this time (ISO 8601) instead of the capture time.")
+    var asOf: String?
+
+    func validate() throws {
+        guard demo != (snapshotPath != nil) else {
+            throw ValidationError("Give exactly one of --demo or --snapshot DIR.")
+        }
+        if let asOf, GraphDate.parse(asOf) == nil {
+            throw ValidationError("--as-of '\(asOf)' is not an ISO 8601 date-time (for example 2026-11-20T09:00:00Z).")
+        }
+    }
+
+    func loadConfiguration() throws -> Configuration {
+        if let configPath { return try Configuration.load(URL(fileURLWithPath: configPath)) }
+        if demo { return try DemoTenant.configuration() }
+        let local = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("breakglass.yml")
+        if FileManager.default.fileExists(atPath: local.path) { return try Configuration.load(local) }
+        return Configuration()
+    }
+
+    func loadSnapshot() throws -> (snapshot: Snapshot, source: String) {
+        if demo { return (try DemoTenant.snapshot(), "demo") }
+        guard let snapshotPath else { throw UsageError("Give --demo or --snapshot DIR.") }
+        return (try SnapshotReader().read(URL(fileURLWithPath: snapshotPath)), "snapshot")
+    }
+
+    /// Configuration first (a usage error, exit 2, should not wait for a large snapshot to load), then the tenant.
+    func loadContext() throws -> TenantContext {
+        let configuration = try loadConfiguration()
+        let (snapshot, source) = try loadSnapshot()
+        let now = asOf.flatMap(GraphDate.parse) ?? snapshot.capturedAt ?? Date()
+        return TenantContext(snapshot: snapshot, configuration: configuration, now: now, source: source)
+    }
+}
