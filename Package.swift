@@ -19,8 +19,13 @@ let package = Package(
         .target(name: "EntraModel"),
         // Conditional Access evaluation.
         .target(name: "AccessPolicy", dependencies: ["EntraModel"]),
-        // The check catalogue, configuration and the embedded demo tenant.
-        .target(name: "Posture", dependencies: ["EntraModel", "AccessPolicy", .product(name: "Yams", package: "Yams")]),
+        // Failure scenarios, the admin-path matrix and the policy-as-code gate.
+        .target(name: "Lockout", dependencies: ["EntraModel", "AccessPolicy"]),
+        // The check catalogue, configuration and the embedded demo tenant (BG070 reads Lockout's scenarios).
+        .target(
+            name: "Posture",
+            dependencies: ["EntraModel", "AccessPolicy", "Lockout", .product(name: "Yams", package: "Yams")]
+        ),
         // Renderers of audit results.
         .target(name: "Reports", dependencies: ["Posture", "EntraModel"]),
         // Passwords, Shamir k-of-n shares and the hash-chained ledger.
@@ -34,14 +39,14 @@ let package = Package(
         .executableTarget(
             name: "breakglass",
             dependencies: [
-                "EntraModel", "AccessPolicy", "Posture", "Reports", "Custody",
+                "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "BreakglassTests",
             dependencies: [
-                "EntraModel", "AccessPolicy", "Posture", "Reports", "Custody", "breakglass",
+                "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "breakglass",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -10,7 +10,8 @@ struct Breakglass: AsyncParsableCommand {
         abstract: "Keep Microsoft Entra ID emergency-access accounts able to do their one job.",
         version: version,
         subcommands: [
-            AuditCommand.self, ExplainCommand.self, ChecksCommand.self, SnapshotCommand.self,
+            AuditCommand.self, ExplainCommand.self, ChecksCommand.self, SnapshotCommand.self, SimulateCommand.self,
+            GateCommand.self,
         ]
     )
 

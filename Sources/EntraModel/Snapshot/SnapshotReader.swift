@@ -144,3 +144,18 @@ public struct SnapshotReader: Sendable {
         return snapshot
     }
 }
+
+extension SnapshotReader {
+    /// Conditional Access policies from one file's bytes (a `value` list, a bare array or one policy; UTF-8 or
+    /// UTF-16), as the gate and `--policy` read deployment files.
+    public func policies(from data: Data, file: String) throws -> [ConditionalAccessPolicy] {
+        guard let utf8 = TextEncoding.utf8(data) else {
+            throw SnapshotError.unreadable(file: file, reason: "not UTF-8 or UTF-16 text")
+        }
+        do {
+            return try JSONDecoder.graph().decode(ListEnvelope<ConditionalAccessPolicy>.self, from: utf8).items
+        } catch {
+            throw SnapshotError.from(error, file: file)
+        }
+    }
+}

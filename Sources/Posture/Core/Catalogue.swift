@@ -13,6 +13,7 @@ public enum Catalogue {
         BG040PhishingResistantMethod(), BG041NoPersonalMethods(),
         BG050SignInLogsExported(), BG051AlertRule(),
         BG060RotatedAfterUse(), BG061PasswordAge(), BG062RecentDrill(), BG063RoutineUse(),
+        BG070ScenarioRecovery(),
     ]
 
     public static var metadata: [CheckMetadata] { standard.map(\.metadata) }

@@ -34,17 +34,7 @@ struct AuditCommand: AsyncParsableCommand {
         let context = try tenant.loadContext()
         let findings = Catalogue.run(in: context)
         let report = AuditReport(context: context, findings: findings, version: Breakglass.version)
-        let color = output == nil && format == .text && Terminal.supportsColor
-        let text = ReportRenderer().render(report, format: format, options: RenderOptions(color: color, strict: strict))
-        if let output {
-            do {
-                try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: output))
-            } catch {
-                throw OutputError(message: "cannot write \(output): \(error.localizedDescription)")
-            }
-        } else {
-            Terminal.write(text)
-        }
+        try ReportOutput.emit(report, format: format, output: output, strict: strict)
         if report.hasFindings(atOrAbove: failOn, strict: strict) { throw ExitCode(1) }
     }
 }

@@ -1,5 +1,6 @@
 import EntraModel
 import Foundation
+import Lockout
 import Posture
 
 /// An error the CLI reports as one line and a specific exit code (spec/report.md).
@@ -35,4 +36,9 @@ struct UsageError: ExitCodeProviding {
 struct OutputError: ExitCodeProviding {
     var message: String
     var exitCode: Int32 { 3 }
+}
+
+extension PolicyFileError: ExitCodeProviding {
+    var exitCode: Int32 { 3 }
+    var message: String { description }
 }
