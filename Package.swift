@@ -26,6 +26,8 @@ let package = Package(
             name: "Posture",
             dependencies: ["EntraModel", "AccessPolicy", "Lockout", .product(name: "Yams", package: "Yams")]
         ),
+        // The synthetic-tenant generator behind `breakglass bench`.
+        .target(name: "Bench", dependencies: ["EntraModel"]),
         // Renderers of audit results.
         .target(name: "Reports", dependencies: ["Posture", "EntraModel"]),
         // Passwords, Shamir k-of-n shares and the hash-chained ledger.
@@ -39,14 +41,14 @@ let package = Package(
         .executableTarget(
             name: "breakglass",
             dependencies: [
-                "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody",
+                "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "BreakglassTests",
             dependencies: [
-                "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "breakglass",
+                "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "Bench", "breakglass",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Yams", package: "Yams"),
             ],
