@@ -1,0 +1,112 @@
+import AccessPolicy
+import EntraModel
+import Foundation
+
+/// `whatif` as JSON (spec/evaluation.md, "Output of whatif --format json") and as text that reads like Entra's What If.
+enum WhatIfOutput {
+    static func capabilities(_ context: SignInContext, evaluator: Evaluator) -> [String]? {
+        (context.capabilities ?? evaluator.capabilities(ofUser: context.userID, device: context.device))?
+            .map(\.rawValue).sorted()
+    }
+
+    static func json(user: User, context: SignInContext, evaluation: Evaluation, evaluator: Evaluator, pretty: Bool) throws -> String {
+        var contextObject: [String: Any] = [
+            "resource": context.resource, "clientApp": context.clientApp, "platform": context.platform,
+            "userRisk": context.userRisk, "signInRisk": context.signInRisk,
+        ]
+        contextObject["capabilities"] = capabilities(context, evaluator: evaluator) ?? NSNull()
+        if let ip = context.ipAddress { contextObject["ip"] = ip }
+        if let country = context.country { contextObject["country"] = country }
+        var device: [String] = []
+        if context.device.isCompliant { device.append("compliant") }
+        if context.device.isHybridJoined { device.append("hybridJoined") }
+        if context.device.isRegistered { contextObject["device"] = device }
+        let policies: [[String: Any]] = evaluation.policies.map { verdict in
+            let applies: Any = switch verdict.applies {
+            case .yes: true
+            case .no: false
+            case .unknown: "unknown"
+            }
+            var object: [String: Any] = [
+                "id": verdict.policyID, "displayName": verdict.displayName, "state": verdict.state, "applies": applies,
+                "reasons": verdict.reasons,
+            ]
+            object["requires"] = verdict.requires.map { requirement -> [String: Any] in
+                ["operator": requirement.blocks ? "block" : requirement.operator,
+                 "controls": requirement.blocks ? ["block"] : requirement.controls]
+            } ?? NSNull()
+            object["satisfied"] = verdict.satisfied ?? NSNull()
+            return object
+        }
+        let document: [String: Any] = [
+            "user": ["id": user.id, "userPrincipalName": user.userPrincipalName ?? NSNull()],
+            "context": contextObject,
+            "decision": evaluation.decision.rawValue,
+            "requiredControls": evaluation.requiredControls,
+            "policies": policies,
+        ]
+        var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
+        if pretty { options.insert(.prettyPrinted) }
+        return String(decoding: try JSONSerialization.data(withJSONObject: document, options: options), as: UTF8.self)
+    }
+
+    static func text(user: User, context: SignInContext, evaluation: Evaluation, evaluator: Evaluator, color: Bool) -> String {
+        let paint = Paint(enabled: color)
+        let resource = Resource.alias(forID: context.resource).map { "\($0) (\(context.resource))" } ?? context.resource
+        var lines = [
+            paint.bold("What If: \(user.name)"),
+            "  resource \(resource), \(context.clientApp) on \(context.platform)"
+                + (context.ipAddress.map { ", from \($0)" } ?? "") + (context.country.map { " (\($0))" } ?? ""),
+            "  device \(context.device.isRegistered ? [context.device.isCompliant ? "compliant" : nil, context.device.isHybridJoined ? "hybrid-joined" : nil].compactMap { $0 }.joined(separator: ", ").ifEmpty("registered") : "unregistered")"
+                + ", user risk \(context.userRisk), sign-in risk \(context.signInRisk)",
+            "  can satisfy: \(capabilities(context, evaluator: evaluator)?.joined(separator: ", ").ifEmpty("nothing beyond the password") ?? "unknown (no registered methods in the snapshot)")",
+            "",
+        ]
+        let decision: String = switch evaluation.decision {
+        case .grant: paint.green("GRANT") + " — no enforced policy requires anything"
+        case .grantWithControls: paint.yellow("GRANT WITH CONTROLS") + " — " + evaluation.requiredControls.joined(separator: ", ")
+        case .block: paint.red("BLOCK") + " — " + (evaluation.blockReasons.first ?? "blocked")
+        }
+        lines.append("Decision: " + decision)
+        for reason in evaluation.blockReasons.dropFirst() { lines.append("          " + reason) }
+        lines.append("")
+        let applying = evaluation.policies.filter { $0.applies != .no }
+        let others = evaluation.policies.filter { $0.applies == .no }
+        lines.append(paint.bold("Policies that apply (\(applying.count))"))
+        for verdict in applying { lines += describe(verdict, paint: paint) }
+        lines.append("")
+        lines.append(paint.bold("Policies that do not apply (\(others.count))"))
+        for verdict in others {
+            lines.append("  " + paint.dim("–") + " \(verdict.displayName)" + paint.dim(" [\(verdict.state)]") + " — \(verdict.reasons.last ?? "")")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func describe(_ verdict: PolicyVerdict, paint: Paint) -> [String] {
+        let mark = verdict.satisfied == false ? paint.red("✗") : paint.green("✓")
+        let state = verdict.isEnforced ? "" : paint.dim(" [\(verdict.state) — does not change the decision]")
+        let unknown = verdict.applies == .unknown ? paint.yellow(" (applies: unknown, assumed)") : ""
+        var lines = ["  \(mark) \(verdict.displayName)\(state)\(unknown)"]
+        for reason in verdict.reasons { lines.append("      " + reason) }
+        if let requires = verdict.requires {
+            let text = requires.blocks ? "block" : requires.controls.joined(separator: " \(requires.operator) ")
+            lines.append("      requires: \(text)" + (verdict.satisfied.map { $0 ? " — satisfied" : " — NOT satisfied" } ?? ""))
+        }
+        return lines
+    }
+
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        switch error {
+        case .dataCorrupted: return "not valid JSON"
+        case .keyNotFound(let key, _): return "missing \(key.stringValue)"
+        case .typeMismatch(_, let context): return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case .valueNotFound(_, let context): return "null at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        @unknown default: return "\(error)"
+        }
+    }
+}
+
+extension String {
+    func ifEmpty(_ replacement: String) -> String { isEmpty ? replacement : self }
+}
