@@ -142,7 +142,8 @@ public struct Ledger: Sendable {
     public func checkpoint(signedWith key: LedgerSigningKey) throws -> LedgerCheckpoint {
         let state = try verify()
         if let problem = state.firstBreak {
-            throw CustodyError.ledgerUnusable(path: location, reason: "it fails verification (\(problem)); not signing it")
+            throw CustodyError.ledgerUnusable(
+                path: location, reason: "it fails verification (\(problem)); not signing it")
         }
         return try LedgerCheckpoint(size: Int64(state.entryCount), headHash: state.headHash, signedWith: key)
     }

@@ -37,7 +37,9 @@ public struct LedgerCheckpoint: Sendable, Equatable {
         guard parts.count >= 2 else { throw CustodyError.malformedCheckpoint("it has no signature block") }
         let body = parts[0] + "\n"
         let lines = parts[0].components(separatedBy: "\n")
-        guard lines.count == 3 else { throw CustodyError.malformedCheckpoint("it must have 3 lines before the signature") }
+        guard lines.count == 3 else {
+            throw CustodyError.malformedCheckpoint("it must have 3 lines before the signature")
+        }
         guard lines[0] == Self.origin else { throw CustodyError.checkpointFromAnotherLedger(origin: lines[0]) }
         guard let size = Int64(lines[1]), size >= 0, String(size) == lines[1] else {
             throw CustodyError.malformedCheckpoint("the second line must be the number of entries")

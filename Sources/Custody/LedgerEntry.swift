@@ -65,7 +65,9 @@ public struct LedgerEntry: Codable, FetchableRecord, PersistableRecord, Sendable
         }
         func append(_ text: String) {
             let utf8 = Array(text.utf8)
-            bytes += (0..<4).map { UInt8(truncatingIfNeeded: UInt32(truncatingIfNeeded: utf8.count) >> (24 - 8 * UInt32($0))) }
+            bytes += (0..<4).map {
+                UInt8(truncatingIfNeeded: UInt32(truncatingIfNeeded: utf8.count) >> (24 - 8 * UInt32($0)))
+            }
             bytes += utf8
         }
         append(sequence)

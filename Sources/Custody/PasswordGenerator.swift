@@ -72,7 +72,8 @@ public enum PasswordGenerator {
         defer { wipe(&candidate) }
         repeat {
             for position in candidate.indices {
-                candidate[position] = alphabet[uniformIndex(below: alphabet.count, drawing: UInt8.self, using: &generator)]
+                candidate[position] =
+                    alphabet[uniformIndex(below: alphabet.count, drawing: UInt8.self, using: &generator)]
             }
         } while !meetsRules(candidate, requiredClasses: requiredClasses)
         return GeneratedPassword(
@@ -81,8 +82,12 @@ public enum PasswordGenerator {
         )
     }
 
-    static func passphrase(words count: Int, using generator: inout some RandomNumberGenerator) throws -> GeneratedPassword {
-        guard wordCountRange.contains(count) else { throw CustodyError.invalidWordCount(count, allowed: wordCountRange) }
+    static func passphrase(words count: Int, using generator: inout some RandomNumberGenerator) throws
+        -> GeneratedPassword
+    {
+        guard wordCountRange.contains(count) else {
+            throw CustodyError.invalidWordCount(count, allowed: wordCountRange)
+        }
         let words = WordList.words
         var candidate: [UInt8] = []
         defer { wipe(&candidate) }

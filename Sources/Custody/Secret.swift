@@ -1,9 +1,9 @@
 #if canImport(Darwin)
-import Darwin
+    import Darwin
 #elseif canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Bytes that must never be printed: a password, a recovered secret, a share's payload.
@@ -76,9 +76,9 @@ private final class Storage: @unchecked Sendable {
 func wipe(_ memory: UnsafeMutableRawBufferPointer) {
     guard let base = memory.baseAddress, memory.count > 0 else { return }
     #if canImport(Darwin)
-    _ = memset_s(base, memory.count, 0, memory.count)
+        _ = memset_s(base, memory.count, 0, memory.count)
     #else
-    explicit_bzero(base, memory.count)
+        explicit_bzero(base, memory.count)
     #endif
 }
 

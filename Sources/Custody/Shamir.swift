@@ -83,7 +83,9 @@ public enum Shamir {
         var seenIndexes = Set<Int>()
         var seenXs = Set<UInt8>()
         for share in shares {
-            guard seenIndexes.insert(share.index).inserted else { throw CustodyError.duplicateShare(index: share.index) }
+            guard seenIndexes.insert(share.index).inserted else {
+                throw CustodyError.duplicateShare(index: share.index)
+            }
             guard seenXs.insert(share.x).inserted else {
                 throw CustodyError.inconsistentShares("two shares have the same coordinate")
             }

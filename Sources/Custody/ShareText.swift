@@ -24,7 +24,9 @@ public enum ShareText {
     /// What a reader may type for each symbol: the alphabet, lower case, and the look-alikes O, I, L.
     static let readable: [(character: UInt8, value: UInt8)] = {
         var pairs = alphabet.enumerated().map { (character: $0.element, value: UInt8($0.offset)) }
-        pairs += pairs.filter { $0.character >= UInt8(ascii: "A") }.map { (character: $0.character | 0x20, value: $0.value) }
+        pairs += pairs.filter { $0.character >= UInt8(ascii: "A") }.map {
+            (character: $0.character | 0x20, value: $0.value)
+        }
         pairs += [("O", 0), ("o", 0), ("I", 1), ("i", 1), ("L", 1), ("l", 1)].map {
             (character: UInt8(ascii: $0.0), value: UInt8($0.1))
         }
@@ -39,10 +41,13 @@ public enum ShareText {
         }
         let body = numbered.map { line in
             let groups = stride(from: 0, to: line.symbols.count, by: groupLength).map { start in
-                String(decoding: line.symbols[start..<min(start + groupLength, line.symbols.count)].map(character), as: UTF8.self)
+                String(
+                    decoding: line.symbols[start..<min(start + groupLength, line.symbols.count)].map(character),
+                    as: UTF8.self)
             }
             let number = line.number < 10 ? "0\(line.number)" : "\(line.number)"
-            let check = String(decoding: [character(for: checkSymbol(line: line.number, symbols: line.symbols))], as: UTF8.self)
+            let check = String(
+                decoding: [character(for: checkSymbol(line: line.number, symbols: line.symbols))], as: UTF8.self)
             return "\(number)  \(groups.joined(separator: " "))  \(check)"
         }
         return [beginMarker] + body + [endMarker]
@@ -65,7 +70,8 @@ public enum ShareText {
                 throw CustodyError.malformedShare("line \(line.number) appears twice or out of order")
             }
             let isLast = position == parsed.count - 1
-            guard isLast ? (1...symbolsPerLine).contains(line.symbols.count) : line.symbols.count == symbolsPerLine else {
+            guard isLast ? (1...symbolsPerLine).contains(line.symbols.count) : line.symbols.count == symbolsPerLine
+            else {
                 throw CustodyError.malformedShare(
                     "line \(line.number) has \(line.symbols.count) characters where \(symbolsPerLine) are expected: "
                         + "one is missing or extra"
@@ -177,7 +183,8 @@ public enum ShareText {
             }
         }
         guard bits < 5, buffer & ((1 << UInt32(bits)) - 1) == 0 else {
-            throw CustodyError.malformedShare("it is incomplete: check that every line was typed, the last one included")
+            throw CustodyError.malformedShare(
+                "it is incomplete: check that every line was typed, the last one included")
         }
         return bytes
     }

@@ -4,23 +4,27 @@ import Testing
 
 @Suite("Custody GF(256)")
 struct CustodyGF256Tests {
-    @Test("known products in the AES field", arguments: [
-        (UInt8(0x53), UInt8(0xCA), UInt8(0x01)),
-        (0x57, 0x83, 0xC1),  // FIPS-197 §4.2
-        (0x57, 0x13, 0xFE),  // FIPS-197 §4.2.1
-        (0x57, 0x02, 0xAE),
-        (0x80, 0x02, 0x1B),  // reduction by the polynomial
-        (0x00, 0xFF, 0x00),
-        (0x01, 0xA7, 0xA7),
-    ])
+    @Test(
+        "known products in the AES field",
+        arguments: [
+            (UInt8(0x53), UInt8(0xCA), UInt8(0x01)),
+            (0x57, 0x83, 0xC1),  // FIPS-197 §4.2
+            (0x57, 0x13, 0xFE),  // FIPS-197 §4.2.1
+            (0x57, 0x02, 0xAE),
+            (0x80, 0x02, 0x1B),  // reduction by the polynomial
+            (0x00, 0xFF, 0x00),
+            (0x01, 0xA7, 0xA7),
+        ])
     func knownProducts(a: UInt8, b: UInt8, product: UInt8) {
         #expect(GF256.multiply(a, b) == product)
         #expect(GF256.multiply(b, a) == product)
     }
 
-    @Test("known inverses", arguments: [
-        (UInt8(0x01), UInt8(0x01)), (0x02, 0x8D), (0x03, 0xF6), (0x53, 0xCA), (0xCA, 0x53), (0x00, 0x00),
-    ])
+    @Test(
+        "known inverses",
+        arguments: [
+            (UInt8(0x01), UInt8(0x01)), (0x02, 0x8D), (0x03, 0xF6), (0x53, 0xCA), (0xCA, 0x53), (0x00, 0x00),
+        ])
     func knownInverses(a: UInt8, inverse: UInt8) {
         #expect(GF256.inverse(a) == inverse)
     }

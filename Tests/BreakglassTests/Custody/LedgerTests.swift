@@ -66,11 +66,14 @@ struct CustodyLedgerTests {
         }
     }
 
-    @Test("a changed field is caught at its entry", arguments: [
-        "actor = 'mallory'", "action = 'drill'", "setID = 'FFFF-FFFF'", "setID = NULL", "outcome = 'nothing happened'",
-        "recordedAt = '2020-01-01 00:00:00.000'", "previousHash = '\(String(repeating: "1", count: 64))'",
-        "hash = '\(String(repeating: "2", count: 64))'",
-    ])
+    @Test(
+        "a changed field is caught at its entry",
+        arguments: [
+            "actor = 'mallory'", "action = 'drill'", "setID = 'FFFF-FFFF'", "setID = NULL",
+            "outcome = 'nothing happened'",
+            "recordedAt = '2020-01-01 00:00:00.000'", "previousHash = '\(String(repeating: "1", count: 64))'",
+            "hash = '\(String(repeating: "2", count: 64))'",
+        ])
     func changedFieldIsCaught(assignment: String) throws {
         let original = try Self.filledLedger().entries()
         var changed = 0
@@ -79,7 +82,8 @@ struct CustodyLedgerTests {
             try Self.tamper(ledger, "UPDATE ledgerEntry SET \(assignment) WHERE sequence = \(sequence);")
             if try ledger.entries() == original { continue }  // the row already held that value
             changed += 1
-            #expect(try ledger.verify().firstBreak == .edited(sequence: Int64(sequence)), "\(assignment) at \(sequence)")
+            #expect(
+                try ledger.verify().firstBreak == .edited(sequence: Int64(sequence)), "\(assignment) at \(sequence)")
         }
         #expect(changed >= 5)
     }
@@ -126,7 +130,8 @@ struct CustodyLedgerTests {
 
     @Test func timeNeverRunsBackwards() throws {
         let ledger = try Self.filledLedger(2)
-        let late = try ledger.append(.drill, actor: "carol", setID: nil, outcome: "ok", at: Self.start.addingTimeInterval(-60))
+        let late = try ledger.append(
+            .drill, actor: "carol", setID: nil, outcome: "ok", at: Self.start.addingTimeInterval(-60))
         #expect(late.recordedAt == Self.start.addingTimeInterval(1))
 
         var entries = try Self.filledLedger().entries()
@@ -167,7 +172,8 @@ struct CustodyLedgerTests {
     @Test func aRewrittenTailIsCaughtByTheCheckpoint() throws {
         let key = LedgerSigningKey()
         let ledger = try Self.filledLedger(5)
-        let checkpoint = try LedgerCheckpoint(text: ledger.checkpoint(signedWith: key).text, verifyingWith: key.publicKey)
+        let checkpoint = try LedgerCheckpoint(
+            text: ledger.checkpoint(signedWith: key).text, verifyingWith: key.publicKey)
         var entries = try ledger.entries()
         entries[4].outcome = "nothing to see"
         try Self.rewrite(ledger, with: entries)

@@ -11,7 +11,8 @@ struct CustodyPasswordGeneratorTests {
         var violations = 0
         for _ in 0..<10_000 {
             let password = try PasswordGenerator.password().secret.bytes
-            let isValid = password.count == 32 && password.allSatisfy { Self.allowed.contains($0) }
+            let isValid =
+                password.count == 32 && password.allSatisfy { Self.allowed.contains($0) }
                 && Set(password.compactMap(CharacterClass.init)).count == 4
             if !isValid { violations += 1 }
         }
@@ -111,8 +112,12 @@ struct CustodyPasswordGeneratorTests {
         }
         let bits = try PasswordGenerator.passphrase(words: 6).entropyBits
         #expect(abs(bits - (6 * log2(Double(WordList.words.count)) + log2(10))) < 1e-9)
-        #expect(throws: CustodyError.invalidWordCount(4, allowed: 5...24)) { try PasswordGenerator.passphrase(words: 4) }
-        #expect(throws: CustodyError.invalidWordCount(25, allowed: 5...24)) { try PasswordGenerator.passphrase(words: 25) }
+        #expect(throws: CustodyError.invalidWordCount(4, allowed: 5...24)) {
+            try PasswordGenerator.passphrase(words: 4)
+        }
+        #expect(throws: CustodyError.invalidWordCount(25, allowed: 5...24)) {
+            try PasswordGenerator.passphrase(words: 25)
+        }
     }
 
     @Test func wordListIsLargeUniqueAndShort() {

@@ -48,9 +48,10 @@ struct CustodyShareTextTests {
         let share = try Shamir.split(Secret(utf8: "neighbours"), threshold: 2, shares: 2)[0]
         var lines = ShareText.lines(for: share)
         var characters = Array(lines[1])
-        let swap = try #require((4..<characters.count - 3).first { i in
-            characters[i] != " " && characters[i + 1] != " " && characters[i] != characters[i + 1]
-        })
+        let swap = try #require(
+            (4..<characters.count - 3).first { i in
+                characters[i] != " " && characters[i + 1] != " " && characters[i] != characters[i + 1]
+            })
         characters.swapAt(swap, swap + 1)
         lines[1] = String(characters)
         #expect(throws: CustodyError.shareLineCheckFailed(line: 1)) { try Share(text: lines.joined(separator: "\n")) }
