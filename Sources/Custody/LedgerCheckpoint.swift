@@ -33,7 +33,8 @@ public struct LedgerCheckpoint: Sendable, Equatable {
     /// Reads a checkpoint and checks its signature with `publicKey`; a checkpoint that does not verify is
     /// never returned.
     public init(text: String, verifyingWith publicKey: Curve25519.Signing.PublicKey) throws {
-        let parts = text.components(separatedBy: "\n\n")
+        // A copy that went through Windows may have CRLF line ends; the signed text has LF.
+        let parts = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n\n")
         guard parts.count >= 2 else { throw CustodyError.malformedCheckpoint("it has no signature block") }
         let body = parts[0] + "\n"
         let lines = parts[0].components(separatedBy: "\n")

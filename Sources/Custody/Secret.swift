@@ -23,6 +23,12 @@ public struct Secret: Sendable {
         self.init(text.utf8)
     }
 
+    /// Takes the bytes and zeroes the caller's array, leaving no second copy behind.
+    public init(wiping bytes: inout [UInt8]) {
+        self.init(bytes)
+        wipe(&bytes)
+    }
+
     public var count: Int { storage.buffer.count }
     public var isEmpty: Bool { storage.buffer.isEmpty }
 

@@ -38,8 +38,11 @@ public enum Shamir {
         }
 
         let setID = ShareSetID(rawValue: generator.next())
-        var message = secret.bytes + digest(of: secret, setID: setID, threshold: threshold)
+        var message: [UInt8] = []
         defer { wipe(&message) }
+        message.reserveCapacity(secret.count + digestLength)
+        secret.withUnsafeBytes { message.append(contentsOf: $0) }
+        message += digest(of: secret, setID: setID, threshold: threshold)
 
         // Random distinct non-zero x coordinates: the first `count` of a shuffled 1...255.
         var xs = Array(UInt8(1)...UInt8(255))

@@ -98,11 +98,7 @@ struct CustodyCommand: ParsableCommand {
             var bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
             if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
             if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
-            let secret = Secret(bytes)
-            bytes.withUnsafeMutableBufferPointer { buffer in
-                for index in buffer.indices { buffer[index] = 0 }
-            }
-            return secret
+            return Secret(wiping: &bytes)
         }
     }
 

@@ -199,6 +199,8 @@ struct CustodyLedgerTests {
         #expect(throws: CustodyError.checkpointFromAnotherLedger(origin: "example.com/log")) {
             try LedgerCheckpoint(text: elsewhere, verifyingWith: key.publicKey)
         }
+        let windows = text.replacingOccurrences(of: "\n", with: "\r\n")
+        #expect(try LedgerCheckpoint(text: windows, verifyingWith: key.publicKey).size == 3)
         #expect(throws: CustodyError.malformedCheckpoint("it has no signature block")) {
             try LedgerCheckpoint(text: "hello", verifyingWith: key.publicKey)
         }
@@ -242,10 +244,4 @@ struct CustodyLedgerTests {
             #expect(try Ledger(path: path, mustExist: true).verify().firstBreak == expected)
         }
     }
-}
-
-/// The first executable called `name` on PATH.
-func custodyExecutable(named name: String) -> String? {
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-    return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
 }

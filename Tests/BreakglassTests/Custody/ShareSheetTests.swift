@@ -64,25 +64,11 @@ struct CustodyShareSheetTests {
         #expect(Secret(utf8: "a") != Secret(utf8: "b"))
         #expect(Secret(utf8: "a") != Secret(utf8: "aa"))
     }
-}
 
-/// A fresh folder under the system's temporary folder, removed when the value is released.
-final class CustodyTemporaryDirectory {
-    let path: String
-
-    init() throws {
-        path =
-            FileManager.default.temporaryDirectory
-            .appendingPathComponent("breakglass-custody-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    func permissions(of path: String) throws -> Int {
-        let attributes = try FileManager.default.attributesOfItem(atPath: path)
-        return (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
+    @Test func takingBytesWipesTheSource() {
+        var bytes = Array("p@ssw0rd".utf8)
+        let secret = Secret(wiping: &bytes)
+        #expect(bytes == [UInt8](repeating: 0, count: 8))
+        #expect(secret == Secret(utf8: "p@ssw0rd"))
     }
 }
