@@ -87,11 +87,14 @@ public enum ShareText {
 
     // MARK: Lines
 
-    private static func shareLines(in text: String) -> [Substring] {
+    private static func shareLines(in text: String) throws -> [Substring] {
         var lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }
         if let begin = lines.firstIndex(of: Substring(beginMarker)) {
             lines = Array(lines[(begin + 1)...])
-            if let end = lines.firstIndex(of: Substring(endMarker)) { lines = Array(lines[..<end]) }
+            guard let end = lines.firstIndex(of: Substring(endMarker)) else {
+                throw CustodyError.malformedShare("it has a BEGIN line but no END line: part of the sheet is missing")
+            }
+            lines = Array(lines[..<end])
         }
         return lines.filter { !$0.isEmpty && !$0.hasPrefix("#") }
     }

@@ -169,6 +169,18 @@ struct CustodyLedgerTests {
         #expect(result.firstBreak?.sequence == 4)
     }
 
+    @Test func aBrokenLedgerIsNotSigned() throws {
+        let ledger = try Self.filledLedger(3)
+        try Self.tamper(ledger, "DELETE FROM ledgerEntry WHERE sequence = 2;")
+        #expect(
+            throws: CustodyError.ledgerUnusable(
+                path: "(memory)", reason: "it fails verification (entry 2 is missing: it was deleted); not signing it"
+            )
+        ) {
+            try ledger.checkpoint(signedWith: LedgerSigningKey())
+        }
+    }
+
     @Test func aRewrittenTailIsCaughtByTheCheckpoint() throws {
         let key = LedgerSigningKey()
         let ledger = try Self.filledLedger(5)

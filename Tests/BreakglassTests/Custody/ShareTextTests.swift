@@ -87,6 +87,12 @@ struct CustodyShareTextTests {
             [incomplete, .shareChecksumMismatch].contains(error as? CustodyError)
         }
 
+        #expect(
+            throws: CustodyError.malformedShare("it has a BEGIN line but no END line: part of the sheet is missing")
+        ) {
+            try Share(text: lines.dropLast().joined(separator: "\n"))
+        }
+
         var repeated = lines
         repeated.insert(lines[1], at: 2)
         #expect(throws: CustodyError.malformedShare("line 1 appears twice or out of order")) {
