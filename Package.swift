@@ -51,6 +51,7 @@ let package = Package(
                 "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "Bench", "breakglass",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Fixtures"]
         ),

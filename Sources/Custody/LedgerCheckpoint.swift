@@ -1,0 +1,132 @@
+import Crypto
+import Foundation
+
+/// A signed statement of the ledger's head — "it had `size` entries and the last one hashed to `headHash`" —
+/// in the C2SP signed-note layout:
+///
+///     breakglass custody ledger
+///     12
+///     <base64 of the 32-byte head hash>
+///
+///     — breakglass-ledger <base64 of key id (4 bytes) ‖ Ed25519 signature>
+///
+/// The signature covers the three lines above the blank one. Kept off this machine (printed, in a vault, in
+/// a ticket), it shows later whether entries were cut off the end of the ledger or the ledger rewritten.
+public struct LedgerCheckpoint: Sendable, Equatable {
+    public static let origin = "breakglass custody ledger"
+
+    public let size: Int64
+    /// Hex, as in ``LedgerEntry/hash``.
+    public let headHash: String
+    /// The whole note, signature included: what to store.
+    public let text: String
+
+    init(size: Int64, headHash: String, signedWith key: LedgerSigningKey) throws {
+        let body = try Self.body(size: size, headHash: headHash)
+        let signature = try key.privateKey.signature(for: Data(body.utf8))
+        let stamp = Data(key.keyID + Array(signature)).base64EncodedString()
+        self.size = size
+        self.headHash = headHash
+        text = "\(body)\n— \(LedgerSigningKey.keyName) \(stamp)\n"
+    }
+
+    /// Reads a checkpoint and checks its signature with `publicKey`; a checkpoint that does not verify is
+    /// never returned.
+    public init(text: String, verifyingWith publicKey: Curve25519.Signing.PublicKey) throws {
+        // A copy that went through Windows may have CRLF line ends; the signed text has LF.
+        let parts = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n\n")
+        guard parts.count >= 2 else { throw CustodyError.malformedCheckpoint("it has no signature block") }
+        let body = parts[0] + "\n"
+        let lines = parts[0].components(separatedBy: "\n")
+        guard lines.count == 3 else {
+            throw CustodyError.malformedCheckpoint("it must have 3 lines before the signature")
+        }
+        guard lines[0] == Self.origin else { throw CustodyError.checkpointFromAnotherLedger(origin: lines[0]) }
+        guard let size = Int64(lines[1]), size >= 0, String(size) == lines[1] else {
+            throw CustodyError.malformedCheckpoint("the second line must be the number of entries")
+        }
+        guard let head = Data(base64Encoded: lines[2]), head.count == 32 else {
+            throw CustodyError.malformedCheckpoint("the third line must be the base64 head hash")
+        }
+
+        let keyID = LedgerSigningKey.keyID(for: publicKey)
+        let prefix = "— \(LedgerSigningKey.keyName) "
+        let verified = parts[1...].joined(separator: "\n\n").components(separatedBy: "\n").contains { line in
+            guard line.hasPrefix(prefix), let stamp = Data(base64Encoded: String(line.dropFirst(prefix.count))),
+                stamp.count == 4 + 64, Array(stamp.prefix(4)) == keyID
+            else { return false }
+            return publicKey.isValidSignature(stamp.dropFirst(4), for: Data(body.utf8))
+        }
+        guard verified else { throw CustodyError.checkpointSignatureInvalid }
+
+        self.size = size
+        headHash = head.map { String(format: "%02x", $0) }.joined()
+        self.text = text
+    }
+
+    private static func body(size: Int64, headHash: String) throws -> String {
+        guard let head = bytes(fromHex: headHash), head.count == 32 else {
+            throw CustodyError.malformedCheckpoint("the head hash is not 32 bytes of hex")
+        }
+        return "\(origin)\n\(size)\n\(Data(head).base64EncodedString())\n"
+    }
+}
+
+/// The Ed25519 key that signs checkpoints.
+///
+/// Kept by default in `<ledger>.checkpoint-key` beside the ledger, mode 0600, created on the first
+/// `checkpoint`; `--key FILE` puts it elsewhere. Whoever holds it can sign a rewritten ledger, so the
+/// strongest setup keeps it apart from the machine that writes the ledger and brings it only to sign.
+public struct LedgerSigningKey: Sendable {
+    public static let keyName = "breakglass-ledger"
+    static let fileHeader = "breakglass ledger checkpoint key v1"
+
+    let privateKey: Curve25519.Signing.PrivateKey
+
+    init(privateKey: Curve25519.Signing.PrivateKey = .init()) {
+        self.privateKey = privateKey
+    }
+
+    public var publicKey: Curve25519.Signing.PublicKey { privateKey.publicKey }
+
+    public static func defaultPath(forLedgerAt ledgerPath: String) -> String {
+        ledgerPath + ".checkpoint-key"
+    }
+
+    public static func load(atPath path: String) throws -> LedgerSigningKey {
+        guard FileManager.default.fileExists(atPath: path) else { throw CustodyError.signingKeyNotFound(path: path) }
+        let lines = try SecretFile.readText(atPath: path).split(whereSeparator: \.isNewline)
+        guard lines.count == 2, lines[0] == fileHeader, let raw = Data(base64Encoded: String(lines[1])),
+            let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+        else { throw CustodyError.malformedSigningKey(path: path) }
+        return LedgerSigningKey(privateKey: key)
+    }
+
+    /// Loads the key at `path`, or creates one there (mode 0600) when there is none.
+    public static func loadOrCreate(atPath path: String) throws -> (key: LedgerSigningKey, isNew: Bool) {
+        if FileManager.default.fileExists(atPath: path) { return (try load(atPath: path), false) }
+        let key = LedgerSigningKey()
+        let text = "\(fileHeader)\n\(key.privateKey.rawRepresentation.base64EncodedString())\n"
+        try SecretFile.create(atPath: path, containing: Secret(utf8: text))
+        return (key, true)
+    }
+
+    var keyID: [UInt8] { Self.keyID(for: publicKey) }
+
+    /// C2SP signed-note key id for Ed25519: SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)[:4].
+    static func keyID(for publicKey: Curve25519.Signing.PublicKey) -> [UInt8] {
+        let material = Array(keyName.utf8) + [0x0A, 0x01] + Array(publicKey.rawRepresentation)
+        return Array(SHA256.hash(data: material).prefix(4))
+    }
+}
+
+private func bytes(fromHex hex: String) -> [UInt8]? {
+    let digits = Array(hex.utf8)
+    guard digits.count.isMultiple(of: 2) else { return nil }
+    return try? stride(from: 0, to: digits.count, by: 2).map { index in
+        guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else {
+            throw CustodyError.malformedCheckpoint("bad hex")
+        }
+        return byte
+    }
+}
