@@ -10,6 +10,22 @@ public struct Evaluation: Sendable, Hashable {
     public var policies: [PolicyVerdict]
     /// Why the sign-in is blocked, naming the policy and missing control; empty otherwise.
     public var blockReasons: [String]
+    /// The sign-in evaluated.
+    public var context: SignInContext? = nil
+    /// The user's object id (the context may name the user by UPN).
+    public var userID: String? = nil
+    public var userPrincipalName: String? = nil
+    /// The capabilities the decision used: the context's, or those derived from the user's methods and device.
+    public var capabilities: Set<Capability>? = nil
+    /// Facts about the evaluation itself (unknown user, unknown authentication methods).
+    public var notes: [String] = []
+
+    public init(decision: Decision, requiredControls: [String], policies: [PolicyVerdict], blockReasons: [String]) {
+        self.decision = decision
+        self.requiredControls = requiredControls
+        self.policies = policies
+        self.blockReasons = blockReasons
+    }
 }
 
 public enum Decision: String, Sendable, Hashable, Codable {
@@ -22,7 +38,7 @@ public enum Applicability: Sendable, Hashable {
     case yes
     case no
     /// A condition could not be evaluated (a device filter on a registered device whose properties are not
-    /// given); treated as applying when deciding.
+    /// given, a group whose members are unknown, an unmodelled condition); treated as applying when deciding.
     case unknown
 
     public var countsAsApplying: Bool { self != .no }
@@ -40,6 +56,18 @@ public struct PolicyVerdict: Sendable, Hashable {
     public var satisfied: Bool?
     /// Enforced (enabled) and applying: it takes part in the decision.
     public var isEnforced: Bool
+
+    public init(policyID: String, displayName: String, state: String, applies: Applicability, reasons: [String],
+                requires: Requirement?, satisfied: Bool?, isEnforced: Bool) {
+        self.policyID = policyID
+        self.displayName = displayName
+        self.state = state
+        self.applies = applies
+        self.reasons = reasons
+        self.requires = requires
+        self.satisfied = satisfied
+        self.isEnforced = isEnforced
+    }
 }
 
 /// A policy's grant controls as requirements: `block`, or controls joined by AND/OR.
@@ -48,7 +76,7 @@ public struct Requirement: Sendable, Hashable {
     /// `AND` or `OR`.
     public var `operator`: String
     /// Built-in controls (`mfa`, `compliantDevice`, …), `authenticationStrength:<name>`, `termsOfUse:<id>`,
-    /// custom factors; as shown to a person.
+    /// `customAuthenticationFactor:<id>`; as shown to a person.
     public var controls: [String]
 
     public init(blocks: Bool, operator: String, controls: [String]) {

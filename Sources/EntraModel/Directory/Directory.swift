@@ -46,6 +46,9 @@ public struct Directory: Sendable {
         snapshot.groupMembers[id.lowercased()] ?? []
     }
 
+    /// The groups the object is a direct member of (as the snapshot's membership files say).
+    public func directGroups(of objectID: String) -> [String] { parents[objectID.lowercased()] ?? [] }
+
     /// Every group the object belongs to, directly or through nested groups. Cycles end the walk, never loop.
     public func transitiveGroups(of objectID: String) -> Set<String> {
         var seen: Set<String> = []

@@ -1,0 +1,166 @@
+import EntraModel
+import Foundation
+
+/// What every policy evaluation shares, built once per `Evaluator` (or per call for policies given to `evaluate`).
+struct CompiledTenant: Sendable {
+    let locations: LocationIndex
+    /// Tenant and built-in authentication strengths by lowercased id.
+    let strengths: [String: AuthenticationStrengthPolicy]
+    let securityDefaultsEnabled: Bool
+
+    init(_ snapshot: Snapshot) {
+        locations = LocationIndex(snapshot.namedLocations)
+        var strengths: [String: AuthenticationStrengthPolicy] = [:]
+        for strength in AuthenticationStrengthPolicy.builtIn + (snapshot.authenticationStrengths ?? []) {
+            strengths[strength.id.lowercased()] = strength
+        }
+        self.strengths = strengths
+        securityDefaultsEnabled = snapshot.securityDefaults?.isEnabled == true
+    }
+}
+
+/// One policy with its id sets lowercased, device filter parsed and grant controls resolved. A class: evaluations
+/// pass it around without copying its sets.
+final class CompiledPolicy: Sendable {
+    let policy: ConditionalAccessPolicy
+    let users: UserCondition
+    let applications: ApplicationCondition
+    let clientApps: ClientAppCondition
+    let platforms: PlatformCondition
+    let locations: LocationCondition
+    let userRisk: RiskCondition
+    let signInRisk: RiskCondition
+    let devices: DeviceCondition
+    let grant: GrantCondition
+    /// `clientApplications` set and no user targeted: a workload-identity policy, never a user sign-in.
+    let targetsWorkloadIdentitiesOnly: Bool
+
+    init(_ policy: ConditionalAccessPolicy, tenant: CompiledTenant, directory: Directory,
+         membershipCache: inout [String: [String]]) {
+        self.policy = policy
+        let conditions = policy.conditions
+        users = UserCondition(conditions.users, directory: directory, membershipCache: &membershipCache)
+        applications = ApplicationCondition(conditions.applications)
+        clientApps = ClientAppCondition(conditions.clientAppTypes)
+        platforms = PlatformCondition(conditions.platforms)
+        locations = LocationCondition(conditions.locations)
+        userRisk = RiskCondition(name: "userRisk", levels: conditions.userRiskLevels)
+        signInRisk = RiskCondition(name: "signInRisk", levels: conditions.signInRiskLevels)
+        devices = DeviceCondition(conditions.devices)
+        grant = GrantCondition(policy.grantControls, strengths: tenant.strengths)
+        let targetsUsers = conditions.users.includeUsers.contains { $0.caseInsensitiveCompare("None") != .orderedSame }
+            || !conditions.users.includeGroups.isEmpty || !conditions.users.includeRoles.isEmpty
+            || conditions.users.includeGuestsOrExternalUsers != nil
+        targetsWorkloadIdentitiesOnly = !(conditions.clientApplications?.isEmpty ?? true) && !targetsUsers
+    }
+
+    /// Conditions the evaluator cannot check against a user sign-in. `authenticationFlows` (device code flow,
+    /// authentication transfer) is decided: the sign-ins evaluated here are ordinary interactive ones, neither.
+    func unmodeledMatch() -> ConditionMatch {
+        let names = policy.conditions.unmodeled
+        guard !names.isEmpty else { return .yes([]) }
+        if names.contains("authenticationFlows") {
+            return .no("targets device-code or authentication-transfer flows (authenticationFlows); this sign-in is "
+                + "neither")
+        }
+        return .unknown(names.map { "condition \($0) is not modelled: treated as matching" })
+    }
+
+    var stateReason: String? {
+        if policy.isEnabled { return nil }
+        if policy.isReportOnly { return "report-only: evaluated, never enforced" }
+        return policy.state == PolicyState.disabled ? "policy is disabled" : "state \(policy.state): not enforced"
+    }
+}
+
+/// The facts of one sign-in that every policy reads, computed once per evaluation.
+struct SignInFacts: Sendable {
+    let context: SignInContext
+    let subject: Subject
+    let place: Place
+    let resource: ResourceFacts
+    let capabilities: Set<Capability>
+    let methods: [AuthenticationMethod]?
+    /// The context's client app, platform and risk levels, lowercased.
+    let clientApp: String
+    let platform: String
+    let userRisk: String
+    let signInRisk: String
+
+    init(context: SignInContext, subject: Subject, tenant: CompiledTenant, capabilities: Set<Capability>,
+         methods: [AuthenticationMethod]?) {
+        self.context = context
+        self.subject = subject
+        place = Place(ip: context.ipAddress, country: context.country, index: tenant.locations)
+        resource = ResourceFacts(context.resource)
+        self.capabilities = capabilities
+        self.methods = methods
+        clientApp = context.clientApp.lowercased()
+        platform = context.platform.lowercased()
+        userRisk = context.userRisk.lowercased()
+        signInRisk = context.signInRisk.lowercased()
+    }
+}
+
+extension CompiledPolicy {
+    /// The verdict for one sign-in, with the grant outcome when the policy applies.
+    func verdict(_ facts: SignInFacts, tenant: CompiledTenant, directory: Directory)
+        -> (verdict: PolicyVerdict, outcome: GrantCondition.Outcome?)
+    {
+        var verdict = PolicyVerdict(policyID: policy.id, displayName: policy.displayName, state: policy.state,
+                                    applies: .no, reasons: [], requires: nil, satisfied: nil, isEnforced: false)
+        if let stateReason = stateReason {
+            verdict.reasons.append(stateReason)
+            guard policy.isReportOnly else { return (verdict, nil) }
+        }
+        if targetsWorkloadIdentitiesOnly {
+            verdict.reasons.append("targets workload identities (service principals), not users")
+            return (verdict, nil)
+        }
+        let userMatch = users.evaluate(facts.subject, directory: directory)
+        verdict.reasons.append(userMatch.scope.reason)
+        verdict.reasons += userMatch.notes
+        guard userMatch.scope.isIncluded else { return (verdict, nil) }
+        var certain = userMatch.isCertain
+        for step in 0..<8 {
+            let match: ConditionMatch
+            switch step {
+            case 0: match = applications.match(facts.resource)
+            case 1: match = clientApps.match(facts.clientApp)
+            case 2: match = platforms.match(facts.platform)
+            case 3: match = locations.match(facts.place, index: tenant.locations)
+            case 4: match = userRisk.match(facts.userRisk)
+            case 5: match = signInRisk.match(facts.signInRisk)
+            case 6: match = devices.isEmpty ? .yes([]) : devices.match(facts.context.device)
+            default: match = unmodeledMatch()
+            }
+            switch match {
+            case .yes(let reasons): verdict.reasons += reasons
+            case .unknown(let reasons):
+                verdict.reasons += reasons
+                certain = false
+            case .no(let reason):
+                verdict.reasons.append(reason)
+                return (verdict, nil)
+            }
+        }
+        verdict.applies = certain ? .yes : .unknown
+        verdict.isEnforced = policy.isEnabled
+        guard let requirement = grant.requirement else {
+            let session = policy.sessionControlNames
+            verdict.reasons.append(session.isEmpty
+                ? "requires nothing" : "session controls only (\(session.joined(separator: ", "))): requires nothing")
+            return (verdict, nil)
+        }
+        let outcome = grant.satisfaction(capabilities: facts.capabilities, methods: facts.methods)
+        verdict.requires = requirement
+        verdict.satisfied = outcome.satisfied
+        verdict.reasons += outcome.notes
+        if requirement.blocks {
+            verdict.reasons.append("blocks access")
+        } else if !outcome.satisfied {
+            verdict.reasons.append("cannot be satisfied: missing \(outcome.missing.joined(separator: ", "))")
+        }
+        return (verdict, outcome)
+    }
+}

@@ -1,0 +1,174 @@
+import EntraModel
+import Foundation
+
+/// The users condition of one policy, with its id sets lowercased once.
+///
+/// Unknown group membership (no `group-members/{id}.json` for a group or for a group nested in it): the user may
+/// be a member, so the group counts as *possibly including* the user (the policy applies `unknown`), but never as
+/// excluding the user — the safe reading when the question is whether somebody gets locked out.
+struct UserCondition: Sendable {
+    let includesNone: Bool
+    let includesAll: Bool
+    let includesAnyGuest: Bool
+    let excludesAnyGuest: Bool
+    let includeUsers: Set<String>
+    let excludeUsers: Set<String>
+    let includeGroups: [String]
+    let excludeGroups: [String]
+    let includeRoles: [String]
+    let excludeRoles: [String]
+    let includeExternal: ExternalUserRule?
+    let excludeExternal: ExternalUserRule?
+    /// For each group the condition names: the groups at or below it whose members the snapshot does not hold.
+    let unknownMembership: [String: [String]]
+
+    init(_ users: ConditionalAccessPolicy.Users, directory: Directory, membershipCache: inout [String: [String]]) {
+        let include = Set(users.includeUsers.map { $0.lowercased() })
+        let exclude = Set(users.excludeUsers.map { $0.lowercased() })
+        includesNone = include.contains("none")
+        includesAll = include.contains("all")
+        includesAnyGuest = include.contains("guestsorexternalusers")
+        excludesAnyGuest = exclude.contains("guestsorexternalusers")
+        includeUsers = include
+        excludeUsers = exclude
+        includeGroups = users.includeGroups.map { $0.lowercased() }
+        excludeGroups = users.excludeGroups.map { $0.lowercased() }
+        includeRoles = users.includeRoles.map { directory.templateID($0) }
+        excludeRoles = users.excludeRoles.map { directory.templateID($0) }
+        includeExternal = ExternalUserRule(users.includeGuestsOrExternalUsers)
+        excludeExternal = ExternalUserRule(users.excludeGuestsOrExternalUsers)
+        var unknown: [String: [String]] = [:]
+        for group in includeGroups + excludeGroups {
+            if let cached = membershipCache[group] {
+                unknown[group] = cached
+                continue
+            }
+            let found = Self.groupsWithUnknownMembers(under: group, directory: directory)
+            membershipCache[group] = found
+            unknown[group] = found
+        }
+        unknownMembership = unknown
+    }
+
+    var needsRoles: Bool { !includeRoles.isEmpty || !excludeRoles.isEmpty }
+
+    /// The group and the groups nested in it whose members are not in the snapshot.
+    static func groupsWithUnknownMembers(under group: String, directory: Directory) -> [String] {
+        var unknown: [String] = []
+        var seen: Set<String> = []
+        var stack = [group]
+        while let current = stack.popLast() {
+            guard seen.insert(current).inserted else { continue }
+            guard directory.hasMembers(ofGroup: current) else {
+                unknown.append(current)
+                continue
+            }
+            for member in directory.directMembers(ofGroup: current) {
+                switch member.kind {
+                case .group: stack.append(member.id.lowercased())
+                case .unknown where directory.group(member.id) != nil: stack.append(member.id.lowercased())
+                default: break
+                }
+            }
+        }
+        return unknown
+    }
+
+    struct Match: Sendable {
+        var scope: UserScope
+        /// false when the inclusion rests on unknown data (group members, a B2B user's home tenant).
+        var isCertain: Bool
+        /// Facts a person should see besides the verdict: eligible-only roles, exclusions that could not be checked.
+        var notes: [String]
+    }
+
+    func evaluate(_ subject: Subject, directory: Directory) -> Match {
+        guard !includesNone else {
+            return Match(scope: .notIncluded("includeUsers is None: the policy includes nobody"), isCertain: true,
+                         notes: [])
+        }
+        var notes: [String] = []
+        func groupName(_ id: String) -> String { directory.group(id)?.name ?? id }
+        func viaGroup(_ group: String) -> String {
+            let path = subject.path(below: group)
+            return path.isEmpty ? "" : " (nested through \(path.map(groupName).joined(separator: " → ")))"
+        }
+        func viaRole(_ holding: RoleHolding) -> String {
+            var text = ""
+            if case .group(let group) = holding.path { text += " through group \(groupName(group))" }
+            if holding.kind == .activated { text += " (PIM-activated)" }
+            return text
+        }
+        func unknownNote(_ group: String) -> String? {
+            guard let unknown = unknownMembership[group], !unknown.isEmpty else { return nil }
+            let nested = unknown.filter { $0 != group }
+            let which = nested.isEmpty ? "" : " (nested group \(nested.map(groupName).joined(separator: ", ")))"
+            return "the members of group \(groupName(group))\(which) are not in the snapshot"
+        }
+
+        // Exclusion first: it always wins.
+        if excludeUsers.contains(subject.id) {
+            return Match(scope: .excluded("user excluded directly (excludeUsers)"), isCertain: true, notes: [])
+        }
+        if excludesAnyGuest, let kind = subject.externalKind {
+            return Match(scope: .excluded("user excluded as a guest or external user (\(kind.rawValue))"),
+                         isCertain: true, notes: [])
+        }
+        switch excludeExternal?.match(subject.externalKind) ?? .no {
+        case .yes(let kind):
+            return Match(scope: .excluded("user excluded as guest or external user type \(kind)"), isCertain: true,
+                         notes: [])
+        case .possibly(let what): notes.append("excludeGuestsOrExternalUsers may cover this \(what): not counted")
+        case .no: break
+        }
+        for group in excludeGroups {
+            if subject.groups[group] != nil {
+                return Match(scope: .excluded("user excluded by group \(groupName(group))\(viaGroup(group))"),
+                             isCertain: true, notes: [])
+            }
+            if let note = unknownNote(group) { notes.append("\(note): not counted as excluding the user") }
+        }
+        for role in excludeRoles {
+            if let holding = subject.activeRoles[role] {
+                return Match(scope: .excluded("user excluded by role \(directory.roleName(role))\(viaRole(holding))"),
+                             isCertain: true, notes: [])
+            }
+            if subject.eligibleOnlyRoles.contains(role) {
+                notes.append("role \(directory.roleName(role)) is eligible only (not active): it does not exclude")
+            }
+        }
+
+        func included(_ reason: String) -> Match { Match(scope: .included(reason), isCertain: true, notes: notes) }
+        if includesAll { return included("user included by All users") }
+        if includeUsers.contains(subject.id) { return included("user included directly (includeUsers)") }
+        if includesAnyGuest, let kind = subject.externalKind {
+            return included("user included as a guest or external user (\(kind.rawValue))")
+        }
+        var possible: [String] = []
+        switch includeExternal?.match(subject.externalKind) ?? .no {
+        case .yes(let kind): return included("user included as guest or external user type \(kind)")
+        case .possibly(let what): possible.append("user possibly included as a \(what)")
+        case .no: break
+        }
+        for group in includeGroups where subject.groups[group] != nil {
+            return included("user included by group \(groupName(group))\(viaGroup(group))")
+        }
+        for role in includeRoles {
+            if let holding = subject.activeRoles[role] {
+                return included("user included by role \(directory.roleName(role))\(viaRole(holding))")
+            }
+            if subject.eligibleOnlyRoles.contains(role) {
+                notes.append("role \(directory.roleName(role)) is eligible only (not active): it does not include")
+            }
+        }
+        for group in includeGroups {
+            if let note = unknownNote(group) { possible.append("user possibly included by group: \(note)") }
+        }
+        if let first = possible.first {
+            return Match(scope: .included(first + "; counted as included"), isCertain: false,
+                         notes: notes + possible.dropFirst())
+        }
+        return Match(scope: .notIncluded("user not included by includeUsers, includeGroups, includeRoles or "
+                                             + "includeGuestsOrExternalUsers"), isCertain: true, notes: notes)
+    }
+}
