@@ -71,7 +71,7 @@ struct WhatIfCommand: AsyncParsableCommand {
         }
         let evaluation = context.evaluator.evaluate(signIn)
         switch format {
-        case .json: Terminal.write(try WhatIfOutput.json(user: user, context: signIn, evaluation: evaluation, evaluator: context.evaluator, pretty: true))
+        case .json: Terminal.write(try WhatIfOutput.json(evaluation, pretty: true))
         case .text: Terminal.write(WhatIfOutput.text(user: user, context: signIn, evaluation: evaluation, evaluator: context.evaluator,
                                                    color: Terminal.supportsColor))
         }
@@ -96,9 +96,9 @@ struct WhatIfCommand: AsyncParsableCommand {
             if text.isEmpty { continue }
             do {
                 let request = try decoder.decode(SignInRequest.self, from: Data(text.utf8))
-                let (signIn, user) = try request.resolve(in: context.directory)
+                let (signIn, _) = try request.resolve(in: context.directory)
                 let evaluation = context.evaluator.evaluate(signIn)
-                Terminal.write(try WhatIfOutput.json(user: user, context: signIn, evaluation: evaluation, evaluator: context.evaluator, pretty: false))
+                Terminal.write(try WhatIfOutput.json(evaluation, pretty: false))
             } catch {
                 let message: String
                 switch error {

@@ -9,45 +9,10 @@ enum WhatIfOutput {
             .map(\.rawValue).sorted()
     }
 
-    static func json(user: User, context: SignInContext, evaluation: Evaluation, evaluator: Evaluator, pretty: Bool) throws -> String {
-        var contextObject: [String: Any] = [
-            "resource": context.resource, "clientApp": context.clientApp, "platform": context.platform,
-            "userRisk": context.userRisk, "signInRisk": context.signInRisk,
-        ]
-        contextObject["capabilities"] = capabilities(context, evaluator: evaluator) ?? NSNull()
-        if let ip = context.ipAddress { contextObject["ip"] = ip }
-        if let country = context.country { contextObject["country"] = country }
-        var device: [String] = []
-        if context.device.isCompliant { device.append("compliant") }
-        if context.device.isHybridJoined { device.append("hybridJoined") }
-        if context.device.isRegistered { contextObject["device"] = device }
-        let policies: [[String: Any]] = evaluation.policies.map { verdict in
-            let applies: Any = switch verdict.applies {
-            case .yes: true
-            case .no: false
-            case .unknown: "unknown"
-            }
-            var object: [String: Any] = [
-                "id": verdict.policyID, "displayName": verdict.displayName, "state": verdict.state, "applies": applies,
-                "reasons": verdict.reasons,
-            ]
-            object["requires"] = verdict.requires.map { requirement -> [String: Any] in
-                ["operator": requirement.blocks ? "block" : requirement.operator,
-                 "controls": requirement.blocks ? ["block"] : requirement.controls]
-            } ?? NSNull()
-            object["satisfied"] = verdict.satisfied ?? NSNull()
-            return object
-        }
-        let document: [String: Any] = [
-            "user": ["id": user.id, "userPrincipalName": user.userPrincipalName ?? NSNull()],
-            "context": contextObject,
-            "decision": evaluation.decision.rawValue,
-            "requiredControls": evaluation.requiredControls,
-            "policies": policies,
-        ]
-        var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
-        if pretty { options.insert(.prettyPrinted) }
-        return String(decoding: try JSONSerialization.data(withJSONObject: document, options: options), as: UTF8.self)
+    static func json(_ evaluation: Evaluation, pretty: Bool) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(evaluation), as: UTF8.self)
     }
 
     static func text(user: User, context: SignInContext, evaluation: Evaluation, evaluator: Evaluator, color: Bool) -> String {
