@@ -53,8 +53,10 @@ public struct ShareSheet: Sendable {
                custody ledger:
                  breakglass custody combine SHEET1 SHEET2 ... --out password.txt --ledger LEDGER
             4. Sign in with the emergency account and do only what the emergency needs.
-            5. Afterwards the password MUST be changed (breakglass rotate) and split into
-               a new set. Then destroy every sheet of set \(share.setID), this one included.
+            5. Afterwards the password MUST be changed by two people (breakglass password
+               generate, reset it in the Entra admin center) and split into a new set
+               (breakglass custody split). Then destroy every sheet of set \(share.setID),
+               this one included.
 
             """
     }

@@ -96,13 +96,25 @@ public struct Simulation: Sendable {
         return capabilities
     }
 
+    /// Microsoft's mandatory MFA for the Azure portal, the Entra and Intune admin centers (October 2024) and the
+    /// Microsoft 365 admin center (February 2025) is not Conditional Access and excludes nobody, emergency accounts
+    /// included (Learn, "Mandatory Microsoft Entra multifactor authentication"). Graph from PowerShell is outside it.
+    static func mandatoryMFA(resource: AdminResource, capabilities: Set<Capability>) -> String? {
+        guard resource != .graph, capabilities.isDisjoint(with: [.mfa, .phishingResistantMfa]) else { return nil }
+        return "Microsoft's mandatory MFA for the \(resource.displayName) needs MFA, which cannot be excluded"
+    }
+
     public func attempt(_ user: User, scenario: Scenario, resource: AdminResource) -> Outcome {
         let (context, failure) = context(for: user, scenario: scenario, resource: resource)
         guard let context else { return .cannotAuthenticate(failure ?? "cannot authenticate") }
         let evaluation = evaluator.evaluate(context, policies: policies)
         switch evaluation.decision {
         case .block: return .blocked(evaluation.blockReasons.isEmpty ? ["blocked by Conditional Access"] : evaluation.blockReasons)
-        case .grant, .grantWithControls: return .signedIn(evaluation.requiredControls)
+        case .grant, .grantWithControls:
+            if let mandatory = Self.mandatoryMFA(resource: resource, capabilities: context.capabilities ?? []) {
+                return .blocked([mandatory])
+            }
+            return .signedIn(evaluation.requiredControls)
         }
     }
 }
@@ -123,9 +135,9 @@ enum NetworkPicker {
     static let candidateAddresses = ["198.51.100.23", "203.0.113.77", "192.0.2.44", "100.64.12.34", "172.31.250.9"]
 
     static func addressOutside(_ locations: [NamedLocation]) -> String {
-        let ranges = locations.filter { $0.kind == .ip }.flatMap(\.ipRanges).compactMap(IPRange.init)
+        let ranges = locations.filter { $0.kind == .ip }.flatMap(\.ipRanges).compactMap(CIDRRange.init)
         return candidateAddresses.first { address in
-            guard let ip = IPRange(address + "/32") else { return false }
+            guard let ip = IPAddress(address) else { return false }
             return !ranges.contains { $0.contains(ip) }
         } ?? candidateAddresses[0]
     }
@@ -135,28 +147,5 @@ enum NetworkPicker {
     static func countryOutside(_ locations: [NamedLocation]) -> String {
         let listed = Set(locations.flatMap(\.countriesAndRegions).map { $0.uppercased() })
         return candidateCountries.first { !listed.contains($0) } ?? "AQ"
-    }
-}
-
-/// A minimal IPv4 range, for choosing scenario addresses (the evaluator has its own full matcher).
-struct IPRange {
-    var network: UInt32
-    var prefix: Int
-
-    init?(_ cidr: String) {
-        let parts = cidr.split(separator: "/")
-        let octets = parts.first.map { $0.split(separator: ".").compactMap { UInt32($0) } } ?? []
-        guard octets.count == 4, octets.allSatisfy({ $0 < 256 }) else { return nil }
-        let prefix = parts.count > 1 ? Int(parts[1]) ?? 32 : 32
-        guard (0...32).contains(prefix) else { return nil }
-        self.prefix = prefix
-        let address = octets.reduce(UInt32(0)) { $0 << 8 | $1 }
-        network = prefix == 0 ? 0 : address & (UInt32.max << (32 - prefix))
-    }
-
-    func contains(_ other: IPRange) -> Bool {
-        guard other.prefix >= prefix else { return false }
-        let mask: UInt32 = prefix == 0 ? 0 : UInt32.max << (32 - prefix)
-        return other.network & mask == network
     }
 }

@@ -10,7 +10,7 @@ struct BG051AlertRule: Check {
             across both sign-in tables: SigninLogs and AADNonInteractiveUserSignInLogs.
             """,
         remediation: .init(
-            portal: "Azure portal > Monitor > Alerts > Create > Alert rule on the Log Analytics workspace, or deploy `breakglass export arm` (one scheduled query rule per account, by object id, every 5 minutes, severity 0).",
+            portal: "Azure portal > Monitor > Alerts > Create > Alert rule on the Log Analytics workspace (one scheduled query rule per account, by object id, across SigninLogs and AADNonInteractiveUserSignInLogs, every 5 minutes, severity 0).",
             graph: "ARM PUT /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Insights/scheduledQueryRules/{name}?api-version=2023-12-01"),
         references: [.emergencyAccess, .learn("Monitor emergency access accounts", "role-based-access-control/security-emergency-access#monitor-sign-in-and-audit-logs")]
     )

@@ -10,7 +10,7 @@ struct BG060RotatedAfterUse: Check {
             the grace period after every sign-in, drills included.
             """,
         remediation: .init(
-            portal: "Run `breakglass rotate` (two custodians) or reset the password in the Entra admin center > Users > the account > Reset password, then split the new password with `breakglass custody split`.",
+            portal: "With two custodians present: `breakglass password generate`, set it in the Entra admin center > Users > the account > Reset password, then split it with `breakglass custody split` and destroy the old share sheets.",
             graph: "PATCH /users/{id} {\"passwordProfile\":{\"password\":\"…\",\"forceChangePasswordNextSignIn\":false}}"),
         references: [.emergencyAccess]
     )

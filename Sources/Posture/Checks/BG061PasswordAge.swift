@@ -9,7 +9,7 @@ struct BG061PasswordAge: Check {
             procedure still works (custodians reachable, shares readable).
             """,
         remediation: .init(
-            portal: "Rotate with `breakglass rotate` (two custodians), or reset the password in the Entra admin center and re-split it with `breakglass custody split`.",
+            portal: "With two custodians present: `breakglass password generate`, set it in the Entra admin center > Users > the account > Reset password, and split it with `breakglass custody split`.",
             graph: "PATCH /users/{id} {\"passwordProfile\":{…}}"),
         references: [.emergencyAccess]
     )

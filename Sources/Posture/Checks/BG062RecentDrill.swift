@@ -9,7 +9,7 @@ struct BG062RecentDrill: Check {
             may be wrong, the key lost, a policy may catch it. A drill — a real sign-in, then rotation — proves it.
             """,
         remediation: .init(
-            portal: "Run a drill: retrieve the password with two custodians, sign in to the Entra admin center, check access, sign out, rotate (`breakglass drill`, then `breakglass rotate`).",
+            portal: "Run a drill: retrieve the password with two custodians, sign in to the Entra admin center, check access, sign out, then rotate the password (`breakglass password generate`, reset, `breakglass custody split`).",
             graph: "GET /auditLogs/signIns?$filter=userId eq '{id}' and status/errorCode eq 0"),
         references: [.emergencyAccess]
     )

@@ -61,9 +61,9 @@ extension TenantContext {
         let day = date.formatted(.iso8601.year().month().day())
         switch days {
         case ..<0: return day
-        case 0: return "\(day) (today)"
-        case 1: return "\(day) (1 day ago)"
-        default: return "\(day) (\(days) days ago)"
+        case 0: return "\(day), today"
+        case 1: return "\(day), 1 day ago"
+        default: return "\(day), \(days) days ago"
         }
     }
 }
