@@ -13,6 +13,8 @@ public struct Evaluator: Sendable {
     let policies: [CompiledPolicy]
     /// Index into `policies` by policy id.
     let policyIndex: [String: Int]
+    /// What the policies name, for audience keys.
+    let vocabulary: AudienceVocabulary
 
     public init(directory: Directory, now: Date) {
         self.init(directory: directory, now: now, policies: directory.snapshot.policies)
@@ -30,6 +32,7 @@ public struct Evaluator: Sendable {
             CompiledPolicy($0, tenant: tenant, directory: directory, membershipCache: &cache)
         }
         policyIndex = Dictionary(policies.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        vocabulary = AudienceVocabulary(self.policies, securityDefaults: tenant.securityDefaultsEnabled)
     }
 
     /// The compiled form of `policy`: the precompiled one when it is unchanged, otherwise compiled now.

@@ -11,6 +11,11 @@ public struct Directory: Sendable {
     private let parents: [String: [String]]
     private let rolesByID: [String: RoleDefinition]
     private let rolesByTemplate: [String: RoleDefinition]
+    /// Role assignments, schedule instances and eligibilities by principal id: role lookups touch only the user's
+    /// own and their groups' entries, which keeps 200,000-user tenants fast.
+    private let assignmentsByPrincipal: [String: [RoleAssignment]]
+    private let instancesByPrincipal: [String: [RoleAssignmentScheduleInstance]]
+    private let eligibilityByPrincipal: [String: [RoleEligibilitySchedule]]
 
     public init(_ snapshot: Snapshot) {
         self.snapshot = snapshot
@@ -26,6 +31,9 @@ public struct Directory: Sendable {
         self.parents = parents
         rolesByID = Dictionary(snapshot.roleDefinitions.map { ($0.id.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
         rolesByTemplate = Dictionary(snapshot.roleDefinitions.map { ($0.template, $0) }, uniquingKeysWith: { a, _ in a })
+        assignmentsByPrincipal = Dictionary(grouping: snapshot.roleAssignments) { $0.principalId.lowercased() }
+        instancesByPrincipal = Dictionary(grouping: snapshot.roleAssignmentScheduleInstances ?? []) { $0.principalId.lowercased() }
+        eligibilityByPrincipal = Dictionary(grouping: snapshot.roleEligibilitySchedules ?? []) { $0.principalId.lowercased() }
     }
 
     // MARK: Users and groups
@@ -97,50 +105,43 @@ public struct Directory: Sendable {
     /// PIM-activated. Without schedule instances (no Entra ID P2) the permanent role assignments are used.
     public func activeRoles(of userID: String, at date: Date) -> [RoleHolding] {
         let userID = userID.lowercased()
-        let groups = transitiveGroups(of: userID)
+        let principals = [(userID, RoleHolding.Path.direct)] + transitiveGroups(of: userID).sorted().map { ($0, RoleHolding.Path.group($0)) }
         var holdings: [RoleHolding] = []
-        func via(_ principal: String) -> RoleHolding.Path? {
-            let principal = principal.lowercased()
-            if principal == userID { return .direct }
-            if groups.contains(principal) { return .group(principal) }
-            return nil
-        }
-        if let instances = snapshot.roleAssignmentScheduleInstances {
-            for instance in instances {
-                guard let path = via(instance.principalId) else { continue }
-                if let start = instance.startDateTime, start > date { continue }
-                if let end = instance.endDateTime, end <= date { continue }
-                holdings.append(RoleHolding(
-                    roleTemplateID: templateID(instance.roleDefinitionId), scope: instance.directoryScopeId ?? "/",
-                    path: path, kind: instance.isActivated ? .activated : .assigned, endDateTime: instance.endDateTime))
+        if snapshot.roleAssignmentScheduleInstances != nil {
+            for (principal, path) in principals {
+                for instance in instancesByPrincipal[principal] ?? [] {
+                    if let start = instance.startDateTime, start > date { continue }
+                    if let end = instance.endDateTime, end <= date { continue }
+                    holdings.append(RoleHolding(
+                        roleTemplateID: templateID(instance.roleDefinitionId), scope: instance.directoryScopeId ?? "/",
+                        path: path, kind: instance.isActivated ? .activated : .assigned, endDateTime: instance.endDateTime))
+                }
             }
         }
         // Role assignments are the active, unexpiring assignments; add those the instances did not already give.
-        for assignment in snapshot.roleAssignments {
-            guard let path = via(assignment.principalId) else { continue }
-            let template = templateID(assignment.roleDefinitionId)
-            let scope = assignment.directoryScopeId ?? "/"
-            if holdings.contains(where: { $0.roleTemplateID == template && $0.scope == scope && $0.path == path }) { continue }
-            holdings.append(RoleHolding(roleTemplateID: template, scope: scope, path: path, kind: .assigned, endDateTime: nil))
+        for (principal, path) in principals {
+            for assignment in assignmentsByPrincipal[principal] ?? [] {
+                let template = templateID(assignment.roleDefinitionId)
+                let scope = assignment.directoryScopeId ?? "/"
+                if holdings.contains(where: { $0.roleTemplateID == template && $0.scope == scope && $0.path == path }) { continue }
+                holdings.append(RoleHolding(roleTemplateID: template, scope: scope, path: path, kind: .assigned, endDateTime: nil))
+            }
         }
         return holdings
     }
 
     /// Eligible-only (PIM) assignments of the user: not active until activated. nil when eligibility is unknown.
     public func eligibleRoles(of userID: String, at date: Date) -> [RoleHolding]? {
-        guard let schedules = snapshot.roleEligibilitySchedules else { return nil }
+        guard snapshot.roleEligibilitySchedules != nil else { return nil }
         let userID = userID.lowercased()
-        let groups = transitiveGroups(of: userID)
-        return schedules.compactMap { schedule in
-            let principal = schedule.principalId.lowercased()
-            let path: RoleHolding.Path
-            if principal == userID { path = .direct } else if groups.contains(principal) { path = .group(principal) } else {
-                return nil
+        let principals = [(userID, RoleHolding.Path.direct)] + transitiveGroups(of: userID).sorted().map { ($0, RoleHolding.Path.group($0)) }
+        return principals.flatMap { principal, path in
+            (eligibilityByPrincipal[principal] ?? []).compactMap { schedule -> RoleHolding? in
+                let end = schedule.scheduleInfo?.expiration?.endDateTime
+                if let end, end <= date { return nil }
+                return RoleHolding(roleTemplateID: templateID(schedule.roleDefinitionId), scope: schedule.directoryScopeId ?? "/",
+                                   path: path, kind: .eligible, endDateTime: end)
             }
-            let end = schedule.scheduleInfo?.expiration?.endDateTime
-            if let end, end <= date { return nil }
-            return RoleHolding(roleTemplateID: templateID(schedule.roleDefinitionId), scope: schedule.directoryScopeId ?? "/",
-                               path: path, kind: .eligible, endDateTime: end)
         }
     }
 
