@@ -4,9 +4,10 @@ import Foundation
 /// active apart from eligible-only. Pure: no I/O, no clock (time is passed in).
 public struct Directory: Sendable {
     public let snapshot: Snapshot
-    private let usersByID: [String: User]
-    private let usersByUPN: [String: User]
-    private let groupsByID: [String: Group]
+    /// Positions in `snapshot.users` and `snapshot.groups`: an index, not copies of the records.
+    private let usersByID: [String: Int]
+    private let usersByUPN: [String: Int]
+    private let groupsByID: [String: Int]
     /// Direct parent groups of each object id.
     private let parents: [String: [String]]
     private let rolesByID: [String: RoleDefinition]
@@ -19,11 +20,21 @@ public struct Directory: Sendable {
 
     public init(_ snapshot: Snapshot) {
         self.snapshot = snapshot
-        usersByID = Dictionary(snapshot.users.map { ($0.id.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
-        usersByUPN = Dictionary(
-            snapshot.users.compactMap { user in user.userPrincipalName.map { ($0.lowercased(), user) } },
-            uniquingKeysWith: { first, _ in first })
-        groupsByID = Dictionary(snapshot.groups.map { ($0.id.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        var byID: [String: Int] = [:]
+        var byUPN: [String: Int] = [:]
+        byID.reserveCapacity(snapshot.users.count)
+        byUPN.reserveCapacity(snapshot.users.count)
+        for (index, user) in snapshot.users.enumerated() {
+            if byID[Self.key(user.id)] == nil { byID[Self.key(user.id)] = index }
+            if let upn = user.userPrincipalName, byUPN[Self.key(upn)] == nil { byUPN[Self.key(upn)] = index }
+        }
+        usersByID = byID
+        usersByUPN = byUPN
+        var groups: [String: Int] = [:]
+        for (index, group) in snapshot.groups.enumerated() where groups[Self.key(group.id)] == nil {
+            groups[Self.key(group.id)] = index
+        }
+        groupsByID = groups
         var parents: [String: [String]] = [:]
         for (groupID, members) in snapshot.groupMembers {
             for member in members { parents[member.id.lowercased(), default: []].append(groupID.lowercased()) }
@@ -40,12 +51,26 @@ public struct Directory: Sendable {
 
     public var users: [User] { snapshot.users }
 
-    public func user(_ id: String) -> User? { usersByID[id.lowercased()] }
+    public func user(_ id: String) -> User? { usersByID[Self.key(id)].map { snapshot.users[$0] } }
 
     /// By object id or, case-insensitively, by UPN.
-    public func user(idOrUPN key: String) -> User? { usersByID[key.lowercased()] ?? usersByUPN[key.lowercased()] }
+    public func user(idOrUPN text: String) -> User? {
+        let key = Self.key(text)
+        return (usersByID[key] ?? usersByUPN[key]).map { snapshot.users[$0] }
+    }
 
-    public func group(_ id: String) -> Group? { groupsByID[id.lowercased()] }
+    /// Ids and UPNs compare case-insensitively; ASCII (every GUID, nearly every UPN) is lowered without Unicode work.
+    static func key(_ text: String) -> String {
+        var needsLowering = false
+        for byte in text.utf8 {
+            if byte >= 0x80 { return text.lowercased() }
+            if byte >= 0x41 && byte <= 0x5A { needsLowering = true }
+        }
+        guard needsLowering else { return text }
+        return String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }, as: UTF8.self)
+    }
+
+    public func group(_ id: String) -> Group? { groupsByID[Self.key(id)].map { snapshot.groups[$0] } }
 
     /// Whether the snapshot holds the group's members (a `group-members/{id}.json` file).
     public func hasMembers(ofGroup id: String) -> Bool { snapshot.groupMembers[id.lowercased()] != nil }
@@ -163,7 +188,7 @@ public struct Directory: Sendable {
             if usersByID[principal] != nil { holders.insert(principal) }
             if groupsByID[principal] != nil { holders.formUnion(transitiveUsers(ofGroup: principal).users) }
         }
-        return holders.compactMap { usersByID[$0] }.sorted { $0.name.lowercased() < $1.name.lowercased() }
+        return holders.compactMap { usersByID[$0].map { snapshot.users[$0] } }.sorted { $0.name.lowercased() < $1.name.lowercased() }
     }
 
     /// Users holding any active directory role at `date`.

@@ -114,13 +114,21 @@ public struct SnapshotReader: Sendable {
             return result
         }
 
+        /// users.json is most of a large snapshot: read it with the fast decoder, falling back to JSONDecoder, which
+        /// gives the same users or the exact error.
+        func users() throws -> [User] {
+            guard let data = try load(.users) else { return [] }
+            if let utf8 = TextEncoding.utf8(data), let users = FastUserDecoder.decode(utf8) { return users }
+            return try decode(ListEnvelope<User>.self, SnapshotFile.users.rawValue, data).items
+        }
+
         guard let organizationData = try load(.organization) else {
             throw SnapshotError.missingRequiredFile(SnapshotFile.organization.rawValue)
         }
         var snapshot = Snapshot(
             organization: try decode(ObjectEnvelope<Organization>.self, SnapshotFile.organization.rawValue, organizationData).item,
             domains: try required(Domain.self, .domains),
-            users: try required(User.self, .users),
+            users: try users(),
             groups: try required(Group.self, .groups),
             groupMembers: try folder(DirectoryObjectReference.self, .groupMembers),
             roleDefinitions: try required(RoleDefinition.self, .roleDefinitions),
