@@ -44,16 +44,25 @@ struct AudienceVocabulary: Sendable {
 extension Evaluator {
     /// The user's audience key for this evaluator's policies (see `AudienceKey`).
     public func audienceKey(ofUser userID: String) -> AudienceKey {
-        let subject = Subject(userID: userID, directory: directory, now: now, needsRoles: vocabulary.needsRoles)
-        let methods = directory.snapshot.authenticationMethods[subject.id].map { list in
+        let user = directory.user(idOrUPN: userID)
+        let id = Directory.normalized(user?.id ?? userID)
+        let groups = directory.transitiveGroups(of: id)
+        var roles: [String] = []
+        var isAdministrator = false
+        if vocabulary.needsRoles {
+            let active = directory.activeRoles(of: id, at: now, groups: groups).filter(\.isDirectoryWide)
+            roles = Set(active.map(\.roleTemplateID)).filter { vocabulary.roles.contains($0) }.sorted()
+            isAdministrator = tenant.securityDefaultsEnabled && !active.isEmpty
+        }
+        let methods = directory.snapshot.authenticationMethods[id].map { list in
             list.map { $0.kind + ($0.phoneType.map { ":\($0)" } ?? "") }.sorted()
         }
         return AudienceKey(
-            groups: subject.groups.keys.filter { vocabulary.groups.contains($0) }.sorted(),
-            roles: subject.activeRoles.keys.filter { vocabulary.roles.contains($0) }.sorted(),
-            namedUser: vocabulary.users.contains(subject.id) ? subject.id : nil,
-            externalKind: subject.externalKind?.rawValue,
-            isAdministrator: tenant.securityDefaultsEnabled && !subject.activeRoles.isEmpty,
+            groups: groups.isEmpty ? [] : groups.filter { vocabulary.groups.contains($0) }.sorted(),
+            roles: roles,
+            namedUser: vocabulary.users.contains(id) ? id : nil,
+            externalKind: user.flatMap(ExternalUserKind.init(user:))?.rawValue,
+            isAdministrator: isAdministrator,
             methods: methods)
     }
 }

@@ -14,13 +14,33 @@ public struct Coverage: Sendable {
         public var resources: [String]
     }
 
-    /// Users who cannot reach an admin resource, per scenario.
-    public var blocked: [Scenario: [Entry]]
-    /// Users who get in with a password alone, from an untrusted network and an unmanaged device.
-    public var passwordOnly: [Entry]
-    public var userCount: Int
+    /// The enabled users evaluated, and the class of each.
+    public let users: [User]
+    private let classOfUser: [Int]
+    private let results: [ClassResult]
+    public let userCount: Int
+
     /// Distinct classes evaluated.
-    public var classCount: Int
+    public var classCount: Int { results.count }
+
+    /// Users who cannot reach an admin resource in the scenario, with the resources.
+    public func blocked(in scenario: Scenario) -> [Entry] {
+        zip(users, classOfUser).compactMap { user, index in
+            guard let denied = results[index].denied[scenario], !denied.isEmpty else { return nil }
+            return Entry(user: user, resources: denied)
+        }
+    }
+
+    public func blockedCount(in scenario: Scenario) -> Int {
+        classOfUser.reduce(0) { $0 + ((results[$1].denied[scenario]?.isEmpty ?? true) ? 0 : 1) }
+    }
+
+    /// Users who get in with a password alone, from an untrusted network and an unmanaged device.
+    public var passwordOnly: [Entry] {
+        zip(users, classOfUser).compactMap { user, index in
+            results[index].open.isEmpty ? nil : Entry(user: user, resources: results[index].open)
+        }
+    }
 
     /// The applications checked for password-only access.
     public static let gapResources: [(alias: String, id: String)] = [
@@ -28,37 +48,46 @@ public struct Coverage: Sendable {
         ("azure-portal", Resource.azurePortal), ("graph", Resource.graph),
     ]
 
-    struct ClassKey: Hashable {
+    struct ClassKey: Hashable, Sendable {
         var audience: AudienceKey
         var federated: Bool
         var synchronized: Bool
     }
 
-    struct ClassResult {
+    struct ClassResult: Sendable {
         var denied: [Scenario: [String]] = [:]
         var open: [String] = []
     }
 
-    public init(simulation: Simulation, users: [User], scenarios: [Scenario] = Scenario.allCases) {
+    /// Evaluates every enabled user in every scenario; the class keys and the class evaluations run on every core.
+    public init(simulation: Simulation, users: [User], scenarios: [Scenario] = Scenario.allCases) async {
         let evaluator = simulation.evaluator
         let domains = Dictionary(evaluator.directory.snapshot.domains.map { ($0.id.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
         let enabled = users.filter { $0.accountEnabled != false }
         userCount = users.count
-        var keys: [ClassKey] = []
-        keys.reserveCapacity(enabled.count)
-        var representatives: [ClassKey: User] = [:]
-        for user in enabled {
-            let key = ClassKey(
+        self.users = enabled
+        let keys = await enabled.parallelMap { user in
+            ClassKey(
                 audience: evaluator.audienceKey(ofUser: user.id),
                 federated: user.upnDomain.flatMap { domains[$0]?.isFederated } ?? false,
                 synchronized: user.isSynchronized)
-            keys.append(key)
-            if representatives[key] == nil { representatives[key] = user }
         }
-        classCount = representatives.count
+        var classIndex: [ClassKey: Int] = [:]
+        var representatives: [User] = []
+        var classOfUser: [Int] = []
+        classOfUser.reserveCapacity(enabled.count)
+        for (user, key) in zip(enabled, keys) {
+            if let index = classIndex[key] {
+                classOfUser.append(index)
+            } else {
+                classIndex[key] = representatives.count
+                classOfUser.append(representatives.count)
+                representatives.append(user)
+            }
+        }
+        self.classOfUser = classOfUser
         let untrusted = simulation.context(for: users.first ?? User(id: ""), scenario: .untrustedNetwork, resource: .azurePortal).0
-        var results: [ClassKey: ClassResult] = [:]
-        for (key, user) in representatives {
+        results = await representatives.parallelMap { user in
             var result = ClassResult()
             for scenario in scenarios {
                 result.denied[scenario] = AdminResource.allCases
@@ -70,20 +99,7 @@ public struct Coverage: Sendable {
                                             device: .unregistered, capabilities: [])
                 if evaluator.evaluate(context).decision == .grant { result.open.append(alias) }
             }
-            results[key] = result
+            return result
         }
-        var blocked: [Scenario: [Entry]] = [:]
-        var passwordOnly: [Entry] = []
-        for (user, key) in zip(enabled, keys) {
-            guard let result = results[key] else { continue }
-            for scenario in scenarios {
-                if let denied = result.denied[scenario], !denied.isEmpty {
-                    blocked[scenario, default: []].append(Entry(user: user, resources: denied))
-                }
-            }
-            if !result.open.isEmpty { passwordOnly.append(Entry(user: user, resources: result.open)) }
-        }
-        self.blocked = blocked
-        self.passwordOnly = passwordOnly
     }
 }

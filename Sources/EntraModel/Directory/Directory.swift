@@ -25,42 +25,42 @@ public struct Directory: Sendable {
         byID.reserveCapacity(snapshot.users.count)
         byUPN.reserveCapacity(snapshot.users.count)
         for (index, user) in snapshot.users.enumerated() {
-            if byID[Self.key(user.id)] == nil { byID[Self.key(user.id)] = index }
-            if let upn = user.userPrincipalName, byUPN[Self.key(upn)] == nil { byUPN[Self.key(upn)] = index }
+            if byID[Self.normalized(user.id)] == nil { byID[Self.normalized(user.id)] = index }
+            if let upn = user.userPrincipalName, byUPN[Self.normalized(upn)] == nil { byUPN[Self.normalized(upn)] = index }
         }
         usersByID = byID
         usersByUPN = byUPN
         var groups: [String: Int] = [:]
-        for (index, group) in snapshot.groups.enumerated() where groups[Self.key(group.id)] == nil {
-            groups[Self.key(group.id)] = index
+        for (index, group) in snapshot.groups.enumerated() where groups[Self.normalized(group.id)] == nil {
+            groups[Self.normalized(group.id)] = index
         }
         groupsByID = groups
         var parents: [String: [String]] = [:]
         for (groupID, members) in snapshot.groupMembers {
-            for member in members { parents[member.id.lowercased(), default: []].append(groupID.lowercased()) }
+            for member in members { parents[Self.normalized(member.id), default: []].append(Self.normalized(groupID)) }
         }
         self.parents = parents
         rolesByID = Dictionary(snapshot.roleDefinitions.map { ($0.id.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
         rolesByTemplate = Dictionary(snapshot.roleDefinitions.map { ($0.template, $0) }, uniquingKeysWith: { a, _ in a })
-        assignmentsByPrincipal = Dictionary(grouping: snapshot.roleAssignments) { $0.principalId.lowercased() }
-        instancesByPrincipal = Dictionary(grouping: snapshot.roleAssignmentScheduleInstances ?? []) { $0.principalId.lowercased() }
-        eligibilityByPrincipal = Dictionary(grouping: snapshot.roleEligibilitySchedules ?? []) { $0.principalId.lowercased() }
+        assignmentsByPrincipal = Dictionary(grouping: snapshot.roleAssignments) { Self.normalized($0.principalId) }
+        instancesByPrincipal = Dictionary(grouping: snapshot.roleAssignmentScheduleInstances ?? []) { Self.normalized($0.principalId) }
+        eligibilityByPrincipal = Dictionary(grouping: snapshot.roleEligibilitySchedules ?? []) { Self.normalized($0.principalId) }
     }
 
     // MARK: Users and groups
 
     public var users: [User] { snapshot.users }
 
-    public func user(_ id: String) -> User? { usersByID[Self.key(id)].map { snapshot.users[$0] } }
+    public func user(_ id: String) -> User? { usersByID[Self.normalized(id)].map { snapshot.users[$0] } }
 
     /// By object id or, case-insensitively, by UPN.
     public func user(idOrUPN text: String) -> User? {
-        let key = Self.key(text)
+        let key = Self.normalized(text)
         return (usersByID[key] ?? usersByUPN[key]).map { snapshot.users[$0] }
     }
 
     /// Ids and UPNs compare case-insensitively; ASCII (every GUID, nearly every UPN) is lowered without Unicode work.
-    static func key(_ text: String) -> String {
+    public static func normalized(_ text: String) -> String {
         var needsLowering = false
         for byte in text.utf8 {
             if byte >= 0x80 { return text.lowercased() }
@@ -70,22 +70,22 @@ public struct Directory: Sendable {
         return String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }, as: UTF8.self)
     }
 
-    public func group(_ id: String) -> Group? { groupsByID[Self.key(id)].map { snapshot.groups[$0] } }
+    public func group(_ id: String) -> Group? { groupsByID[Self.normalized(id)].map { snapshot.groups[$0] } }
 
     /// Whether the snapshot holds the group's members (a `group-members/{id}.json` file).
-    public func hasMembers(ofGroup id: String) -> Bool { snapshot.groupMembers[id.lowercased()] != nil }
+    public func hasMembers(ofGroup id: String) -> Bool { snapshot.groupMembers[Self.normalized(id)] != nil }
 
     public func directMembers(ofGroup id: String) -> [DirectoryObjectReference] {
-        snapshot.groupMembers[id.lowercased()] ?? []
+        snapshot.groupMembers[Self.normalized(id)] ?? []
     }
 
     /// The groups the object is a direct member of (as the snapshot's membership files say).
-    public func directGroups(of objectID: String) -> [String] { parents[objectID.lowercased()] ?? [] }
+    public func directGroups(of objectID: String) -> [String] { parents[Self.normalized(objectID)] ?? [] }
 
     /// Every group the object belongs to, directly or through nested groups. Cycles end the walk, never loop.
     public func transitiveGroups(of objectID: String) -> Set<String> {
         var seen: Set<String> = []
-        var queue = parents[objectID.lowercased()] ?? []
+        var queue = parents[Self.normalized(objectID)] ?? []
         while let group = queue.popLast() {
             guard seen.insert(group).inserted else { continue }
             queue.append(contentsOf: parents[group] ?? [])
@@ -98,7 +98,7 @@ public struct Directory: Sendable {
         var users: Set<String> = []
         var unknown: Set<String> = []
         var seen: Set<String> = []
-        var queue = [id.lowercased()]
+        var queue = [Self.normalized(id)]
         while let group = queue.popLast() {
             guard seen.insert(group).inserted else { continue }
             guard let members = snapshot.groupMembers[group] else {
@@ -106,7 +106,7 @@ public struct Directory: Sendable {
                 continue
             }
             for member in members {
-                let memberID = member.id.lowercased()
+                let memberID = Self.normalized(member.id)
                 switch member.kind {
                 case .group: queue.append(memberID)
                 case .user: users.insert(memberID)
@@ -121,7 +121,7 @@ public struct Directory: Sendable {
 
     // MARK: Roles
 
-    public func role(_ id: String) -> RoleDefinition? { rolesByID[id.lowercased()] ?? rolesByTemplate[id.lowercased()] }
+    public func role(_ id: String) -> RoleDefinition? { rolesByID[Self.normalized(id)] ?? rolesByTemplate[Self.normalized(id)] }
 
     /// The role's name, or its id when the definitions do not list it.
     public func roleName(_ id: String) -> String { role(id)?.displayName ?? id }
@@ -129,8 +129,14 @@ public struct Directory: Sendable {
     /// Active assignments of the user, at `date`: direct, through a role-assignable group, time-bound or
     /// PIM-activated. Without schedule instances (no Entra ID P2) the permanent role assignments are used.
     public func activeRoles(of userID: String, at date: Date) -> [RoleHolding] {
-        let userID = userID.lowercased()
-        let principals = [(userID, RoleHolding.Path.direct)] + transitiveGroups(of: userID).sorted().map { ($0, RoleHolding.Path.group($0)) }
+        activeRoles(of: userID, at: date, groups: transitiveGroups(of: userID))
+    }
+
+    /// `activeRoles(of:at:)` for a caller that has the user's transitive groups already.
+    public func activeRoles(of userID: String, at date: Date, groups: Set<String>) -> [RoleHolding] {
+        let userID = Self.normalized(userID)
+        var principals = [(userID, RoleHolding.Path.direct)]
+        if !groups.isEmpty { principals += groups.sorted().map { ($0, RoleHolding.Path.group($0)) } }
         var holdings: [RoleHolding] = []
         if snapshot.roleAssignmentScheduleInstances != nil {
             for (principal, path) in principals {
@@ -158,7 +164,7 @@ public struct Directory: Sendable {
     /// Eligible-only (PIM) assignments of the user: not active until activated. nil when eligibility is unknown.
     public func eligibleRoles(of userID: String, at date: Date) -> [RoleHolding]? {
         guard snapshot.roleEligibilitySchedules != nil else { return nil }
-        let userID = userID.lowercased()
+        let userID = Self.normalized(userID)
         let principals = [(userID, RoleHolding.Path.direct)] + transitiveGroups(of: userID).sorted().map { ($0, RoleHolding.Path.group($0)) }
         return principals.flatMap { principal, path in
             (eligibilityByPrincipal[principal] ?? []).compactMap { schedule -> RoleHolding? in
@@ -172,16 +178,16 @@ public struct Directory: Sendable {
 
     /// Users holding the role actively at directory scope, at `date`.
     public func activeHolders(ofRole templateID: String, at date: Date) -> [User] {
-        let template = templateID.lowercased()
+        let template = Self.normalized(templateID)
         var principals: Set<String> = []
         for assignment in snapshot.roleAssignments where self.templateID(assignment.roleDefinitionId) == template {
-            principals.insert(assignment.principalId.lowercased())
+            principals.insert(Self.normalized(assignment.principalId))
         }
         for instance in snapshot.roleAssignmentScheduleInstances ?? []
         where self.templateID(instance.roleDefinitionId) == template {
             if let end = instance.endDateTime, end <= date { continue }
             if let start = instance.startDateTime, start > date { continue }
-            principals.insert(instance.principalId.lowercased())
+            principals.insert(Self.normalized(instance.principalId))
         }
         var holders: Set<String> = []
         for principal in principals {
@@ -203,7 +209,7 @@ public struct Directory: Sendable {
     }
 
     public func templateID(_ roleDefinitionID: String) -> String {
-        role(roleDefinitionID)?.template ?? roleDefinitionID.lowercased()
+        role(roleDefinitionID)?.template ?? Self.normalized(roleDefinitionID)
     }
 }
 

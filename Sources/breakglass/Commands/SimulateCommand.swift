@@ -46,7 +46,7 @@ struct SimulateCommand: AsyncParsableCommand {
         for admin in admins where !users.contains(where: { $0.id == admin.id }) { users.append(admin) }
         let scenarios = self.scenarios.isEmpty ? Scenario.allCases : self.scenarios
         let matrix = LockoutMatrix(simulation: simulation, users: users, priority: Set(emergency.map(\.id)), scenarios: scenarios)
-        let coverage = allUsers ? Coverage(simulation: simulation, users: context.directory.users, scenarios: scenarios) : nil
+        let coverage = allUsers ? await Coverage(simulation: simulation, users: context.directory.users, scenarios: scenarios) : nil
         switch format {
         case .text: Terminal.write(SimulationText.render(matrix, coverage: coverage, color: Terminal.supportsColor))
         case .json: Terminal.write(try SimulationJSON.render(matrix, coverage: coverage))

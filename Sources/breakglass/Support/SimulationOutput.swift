@@ -38,14 +38,15 @@ enum SimulationText {
             lines.append("")
             lines.append(paint.bold("Coverage over \(coverage.userCount) users"))
             for scenario in matrix.scenarios {
-                let count = coverage.blocked[scenario]?.count ?? 0
+                let count = coverage.blockedCount(in: scenario)
                 lines.append("  \(scenario.rawValue.padding(25)) \(count) users cannot reach every admin resource")
             }
-            lines.append("  \(coverage.passwordOnly.count) users get in with a password alone (untrusted network, unmanaged device):")
-            for entry in coverage.passwordOnly.prefix(25) {
+            let passwordOnly = coverage.passwordOnly
+            lines.append("  \(passwordOnly.count) users get in with a password alone (untrusted network, unmanaged device):")
+            for entry in passwordOnly.prefix(25) {
                 lines.append("    \(entry.user.name.padding(44)) \(entry.resources.joined(separator: ", "))")
             }
-            if coverage.passwordOnly.count > 25 { lines.append("    … \(coverage.passwordOnly.count - 25) more (use --format json for all)") }
+            if passwordOnly.count > 25 { lines.append("    … \(passwordOnly.count - 25) more (use --format json for all)") }
         }
         return lines.joined(separator: "\n")
     }
@@ -117,7 +118,7 @@ enum SimulationJSON {
             coverage: coverage.map { coverage in
                 CoverageDocument(
                     users: coverage.userCount,
-                    blocked: Dictionary(uniqueKeysWithValues: coverage.blocked.map { ($0.key.rawValue, entries($0.value)) }),
+                    blocked: Dictionary(uniqueKeysWithValues: matrix.scenarios.map { ($0.rawValue, entries(coverage.blocked(in: $0))) }),
                     passwordOnly: entries(coverage.passwordOnly))
             })
         let encoder = JSONEncoder()

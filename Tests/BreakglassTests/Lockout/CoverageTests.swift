@@ -16,11 +16,11 @@ struct CoverageTests {
         ]
     }
 
-    @Test func classesGiveTheSameAnswerAsEveryUser() throws {
+    @Test func classesGiveTheSameAnswerAsEveryUser() async throws {
         for (name, context) in try Self.tenants() {
             let simulation = Simulation(evaluator: context.evaluator)
             let users = context.directory.users
-            let coverage = Coverage(simulation: simulation, users: users)
+            let coverage = await Coverage(simulation: simulation, users: users)
             #expect(coverage.classCount <= users.count)
             for scenario in Scenario.allCases {
                 var expected: [String: [String]] = [:]
@@ -28,7 +28,7 @@ struct CoverageTests {
                     let denied = AdminResource.allCases.filter { !simulation.attempt(user, scenario: scenario, resource: $0).succeeded }
                     if !denied.isEmpty { expected[user.id] = denied.map(\.rawValue) }
                 }
-                let actual = Dictionary(uniqueKeysWithValues: (coverage.blocked[scenario] ?? []).map { ($0.user.id, $0.resources) })
+                let actual = Dictionary(uniqueKeysWithValues: coverage.blocked(in: scenario).map { ($0.user.id, $0.resources) })
                 #expect(actual == expected, "\(name) \(scenario.rawValue)")
             }
         }

@@ -113,9 +113,9 @@ struct IncidentTests {
         #expect(locked.stdout.contains("UNRECOVERABLE"))
     }
 
-    @Test func coverageFindsPasswordOnlyUsers() throws {
+    @Test func coverageFindsPasswordOnlyUsers() async throws {
         let context = try Fixture.context("good")
-        let coverage = Coverage(simulation: Simulation(evaluator: context.evaluator), users: context.directory.users,
+        let coverage = await Coverage(simulation: Simulation(evaluator: context.evaluator), users: context.directory.users,
                                 scenarios: [.normal])
         // CA003 requires MFA of all users but the exclusion group: the emergency accounts are the password-only ones.
         let names = Set(coverage.passwordOnly.map(\.user.name))
