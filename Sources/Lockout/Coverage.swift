@@ -42,10 +42,11 @@ public struct Coverage: Sendable {
         }
     }
 
-    /// The applications checked for password-only access.
+    /// The applications checked for password-only access. The admin portals are left out: Microsoft's mandatory MFA
+    /// covers them whatever Conditional Access says.
     public static let gapResources: [(alias: String, id: String)] = [
         ("exchange-online", Resource.exchangeOnline), ("sharepoint-online", Resource.sharePointOnline),
-        ("azure-portal", Resource.azurePortal), ("graph", Resource.graph),
+        ("teams", Resource.teams), ("graph", Resource.graph),
     ]
 
     struct ClassKey: Hashable, Sendable {
