@@ -109,6 +109,11 @@ public struct Simulation: Sendable {
     public func attempt(_ user: User, scenario: Scenario, resource: AdminResource) -> Outcome {
         let (context, failure) = context(for: user, scenario: scenario, resource: resource)
         guard let context else { return .cannotAuthenticate(failure ?? "cannot authenticate") }
+        return outcome(of: context, resource: resource)
+    }
+
+    /// What Conditional Access, then Microsoft's mandatory MFA, make of a sign-in.
+    public func outcome(of context: SignInContext, resource: AdminResource) -> Outcome {
         let evaluation = evaluator.evaluate(context)
         switch evaluation.decision {
         case .block: return .blocked(evaluation.blockReasons.isEmpty ? ["blocked by Conditional Access"] : evaluation.blockReasons)
