@@ -32,7 +32,7 @@ struct HTMLReport {
                 let results = problems.filter { $0.severity == severity }
                 guard !results.isEmpty else { continue }
                 body.append("<h3 class=\"severity \(severity.rawValue)\">\(severity.rawValue.capitalized) (\(results.count))</h3>")
-                body.append("<table><thead><tr><th>status</th><th>check</th><th>subject</th><th>finding</th></tr></thead><tbody>")
+                body.append("<table class=\"findings\"><thead><tr><th>status</th><th>check</th><th>subject</th><th>finding</th></tr></thead><tbody>")
                 for result in results {
                     let related = result.related.map { "<br/><span class=\"related\">\(xml($0.kind.rawValue)): \(xml($0.name))</span>" } ?? ""
                     body.append("<tr><td><span class=\"badge \(result.status.rawValue)\">\(xml(result.status.label))</span></td>"
@@ -91,7 +91,9 @@ struct HTMLReport {
         .tile .count{display:block;font-size:1.8rem;font-weight:700}.tile.fail{background:#ffebe9;border-color:#ff8182}.tile.warn{background:#fff8c5;border-color:#d4a72c}
         .tile.unknown{background:#f6f8fa}.tile.pass{background:#dafbe1;border-color:#4ac26b}
         table{border-collapse:collapse;width:100%;margin:.25rem 0 1rem}th,td{text-align:left;vertical-align:top;padding:.4rem .5rem;border-bottom:1px solid #eaeef2}
-        th{font-size:.8rem;text-transform:uppercase;color:#57606a}
+        th{font-size:.8rem;text-transform:uppercase;color:#57606a}table.findings{table-layout:fixed}
+        table.findings th:nth-child(1){width:5.5rem}table.findings th:nth-child(2){width:4.5rem}table.findings th:nth-child(3){width:30%}
+        td{overflow-wrap:anywhere}
         .badge{display:inline-block;border-radius:999px;padding:0 .55rem;font-size:.8rem;font-weight:600}.badge.fail{background:#cf222e;color:#fff}
         .badge.warn{background:#bf8700;color:#fff}.badge.unknown{background:#6e7781;color:#fff}
         .severity.critical{color:#a40e26}.severity.high{color:#cf222e}.severity.medium{color:#9a6700}
