@@ -67,13 +67,14 @@ struct TextReport {
     }
 }
 
-/// ANSI styling that is a no-op when colour is off.
-struct ANSI {
-    var enabled: Bool
+/// ANSI styling that is a no-op when colour is off; every text renderer of the tool uses it.
+public struct ANSI: Sendable {
+    public var enabled: Bool
+    public init(enabled: Bool) { self.enabled = enabled }
     func wrap(_ text: String, _ code: String) -> String { enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
-    func bold(_ text: String) -> String { wrap(text, "1") }
-    func dim(_ text: String) -> String { wrap(text, "2") }
-    func red(_ text: String) -> String { wrap(text, "31") }
-    func green(_ text: String) -> String { wrap(text, "32") }
-    func yellow(_ text: String) -> String { wrap(text, "33") }
+    public func bold(_ text: String) -> String { wrap(text, "1") }
+    public func dim(_ text: String) -> String { wrap(text, "2") }
+    public func red(_ text: String) -> String { wrap(text, "31") }
+    public func green(_ text: String) -> String { wrap(text, "32") }
+    public func yellow(_ text: String) -> String { wrap(text, "33") }
 }

@@ -22,22 +22,9 @@ struct BG030PolicyExclusions: Check {
     )
 
     func run(in context: TenantContext) -> [Finding] {
-        let policies = context.snapshot.policies.filter(\.isEnabled)
-        return flatMapAccounts(context) { account, user in
-            guard !policies.isEmpty else {
-                return [notApplicable(account.subject, "The tenant has no enabled Conditional Access policy.")]
-            }
-            return policies.map { policy in
-                let exposure = PolicyExposure(policy: policy, user: user, context: context)
-                let related = context.policySubject(policy)
-                guard exposure.applies else {
-                    return pass(account.subject, "Not applied: \(exposure.reasons.first ?? "the account is out of scope").",
-                                related: related, evidence: exposure.evidence)
-                }
-                return fail(account.subject,
-                            "'\(policy.displayName)' applies to \(user.name) (\(exposure.reasons.first ?? "in scope")) and \(exposure.demand).",
-                            related: related, evidence: exposure.evidence, severity: exposure.severity)
-            }
+        exposureFindings(context, policies: context.snapshot.policies.filter(\.isEnabled),
+                         none: "The tenant has no enabled Conditional Access policy.", grade: \.severity) { policy, user, exposure in
+            "'\(policy.displayName)' applies to \(user.name) (\(exposure.reasons.first ?? "in scope")) and \(exposure.demand)."
         }
     }
 }

@@ -16,22 +16,9 @@ struct BG031ReportOnlyPolicies: Check {
     )
 
     func run(in context: TenantContext) -> [Finding] {
-        let policies = context.snapshot.policies.filter(\.isReportOnly)
-        return flatMapAccounts(context) { account, user in
-            guard !policies.isEmpty else {
-                return [notApplicable(account.subject, "The tenant has no report-only Conditional Access policy.")]
-            }
-            return policies.map { policy in
-                let exposure = PolicyExposure(policy: policy, user: user, context: context)
-                let related = context.policySubject(policy)
-                guard exposure.applies else {
-                    return pass(account.subject, "Not applied: \(exposure.reasons.first ?? "the account is out of scope").",
-                                related: related, evidence: exposure.evidence)
-                }
-                return fail(account.subject,
-                            "Report-only '\(policy.displayName)' would apply to \(user.name) once enabled and \(exposure.demand).",
-                            related: related, evidence: exposure.evidence)
-            }
+        exposureFindings(context, policies: context.snapshot.policies.filter(\.isReportOnly),
+                         none: "The tenant has no report-only Conditional Access policy.") { policy, user, exposure in
+            "Report-only '\(policy.displayName)' would apply to \(user.name) once enabled and \(exposure.demand)."
         }
     }
 }

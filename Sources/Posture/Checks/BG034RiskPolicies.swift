@@ -21,23 +21,12 @@ struct BG034RiskPolicies: Check {
             $0.state != PolicyState.disabled
                 && !($0.conditions.userRiskLevels.isEmpty && $0.conditions.signInRiskLevels.isEmpty)
         }
-        return flatMapAccounts(context) { account, user in
-            guard !policies.isEmpty else {
-                return [notApplicable(account.subject, "The tenant has no risk-based Conditional Access policy.")]
-            }
-            return policies.map { policy in
-                let exposure = PolicyExposure(policy: policy, user: user, context: context)
-                let related = context.policySubject(policy)
-                let levels = (policy.conditions.userRiskLevels.map { "user risk \($0)" }
-                    + policy.conditions.signInRiskLevels.map { "sign-in risk \($0)" }).joinedAsList
-                guard exposure.applies else {
-                    return pass(account.subject, "Not applied: \(exposure.reasons.first ?? "the account is out of scope").",
-                                related: related, evidence: exposure.evidence)
-                }
-                let mode = policy.isReportOnly ? "report-only " : ""
-                return fail(account.subject, "Risk-based \(mode)'\(policy.displayName)' (\(levels)) applies to \(user.name) and \(exposure.demand).",
-                            related: related, evidence: exposure.evidence)
-            }
+        return exposureFindings(context, policies: policies,
+                                none: "The tenant has no risk-based Conditional Access policy.") { policy, user, exposure in
+            let levels = (policy.conditions.userRiskLevels.map { "user risk \($0)" }
+                + policy.conditions.signInRiskLevels.map { "sign-in risk \($0)" }).joinedAsList
+            let mode = policy.isReportOnly ? "report-only " : ""
+            return "Risk-based \(mode)'\(policy.displayName)' (\(levels)) applies to \(user.name) and \(exposure.demand)."
         }
     }
 }

@@ -68,3 +68,28 @@ struct PolicyExposure {
         }
     }
 }
+
+extension Check {
+    /// One result per account × policy for the account-and-policy checks (BG030, BG031, BG034): pass when the policy
+    /// cannot reach the account, otherwise fail with `message(policy, user, exposure)` at the severity `grade`
+    /// returns (nil: the check's own).
+    func exposureFindings(
+        _ context: TenantContext, policies: [ConditionalAccessPolicy], none: String,
+        grade: (PolicyExposure) -> Severity? = { _ in nil },
+        message: (ConditionalAccessPolicy, User, PolicyExposure) -> String
+    ) -> [Finding] {
+        flatMapAccounts(context) { account, user in
+            guard !policies.isEmpty else { return [notApplicable(account.subject, none)] }
+            return policies.map { policy in
+                let exposure = PolicyExposure(policy: policy, user: user, context: context)
+                let related = context.policySubject(policy)
+                guard exposure.applies else {
+                    return pass(account.subject, "Not applied: \(exposure.reasons.first ?? "the account is out of scope").",
+                                related: related, evidence: exposure.evidence)
+                }
+                return fail(account.subject, message(policy, user, exposure), related: related, evidence: exposure.evidence,
+                            severity: grade(exposure))
+            }
+        }
+    }
+}

@@ -1,11 +1,12 @@
 import EntraModel
 import Foundation
 import Lockout
+import Reports
 
 /// `simulate` as text: a verdict per scenario, then who gets in where.
 enum SimulationText {
     static func render(_ matrix: LockoutMatrix, coverage: Coverage?, color: Bool) -> String {
-        let paint = Paint(enabled: color)
+        let paint = ANSI(enabled: color)
         var lines: [String] = []
         lines.append(paint.bold("Failure scenarios") + " — \(matrix.rows.count) administrators, emergency accounts first")
         lines.append("")
@@ -125,15 +126,4 @@ enum SimulationJSON {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(document), as: UTF8.self)
     }
-}
-
-/// ANSI styling that is a no-op when colour is off.
-struct Paint {
-    var enabled: Bool
-    func wrap(_ text: String, _ code: String) -> String { enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
-    func bold(_ text: String) -> String { wrap(text, "1") }
-    func dim(_ text: String) -> String { wrap(text, "2") }
-    func red(_ text: String) -> String { wrap(text, "31") }
-    func green(_ text: String) -> String { wrap(text, "32") }
-    func yellow(_ text: String) -> String { wrap(text, "33") }
 }

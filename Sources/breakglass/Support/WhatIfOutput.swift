@@ -1,6 +1,7 @@
 import AccessPolicy
 import EntraModel
 import Foundation
+import Reports
 
 /// `whatif` as JSON (spec/evaluation.md, "Output of whatif --format json") and as text that reads like Entra's What If.
 enum WhatIfOutput {
@@ -16,7 +17,7 @@ enum WhatIfOutput {
     }
 
     static func text(user: User, context: SignInContext, evaluation: Evaluation, evaluator: Evaluator, color: Bool) -> String {
-        let paint = Paint(enabled: color)
+        let paint = ANSI(enabled: color)
         let resource = Resource.alias(forID: context.resource).map { "\($0) (\(context.resource))" } ?? context.resource
         var lines = [
             paint.bold("What If: \(user.name)"),
@@ -47,7 +48,7 @@ enum WhatIfOutput {
         return lines.joined(separator: "\n")
     }
 
-    private static func describe(_ verdict: PolicyVerdict, paint: Paint) -> [String] {
+    private static func describe(_ verdict: PolicyVerdict, paint: ANSI) -> [String] {
         let mark = verdict.satisfied == false ? paint.red("✗") : paint.green("✓")
         let state = verdict.isEnforced ? "" : paint.dim(" [\(verdict.state) — does not change the decision]")
         let unknown = verdict.applies == .unknown ? paint.yellow(" (applies: unknown, assumed)") : ""
