@@ -28,10 +28,12 @@ let package = Package(
         ),
         // The synthetic-tenant generator behind `breakglass bench`.
         .target(name: "Bench", dependencies: ["EntraModel"]),
+        // memmem(3) for Swift: the byte search behind `logs scan`.
+        .target(name: "CStringSearch"),
         // Azure Monitor, Sentinel and KQL exports for the emergency accounts; scanning downloaded sign-in and audit logs.
         .target(
             name: "Monitoring",
-            dependencies: ["EntraModel", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["EntraModel", "CStringSearch", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Renderers of audit results.
         .target(name: "Reports", dependencies: ["Posture", "EntraModel"]),

@@ -53,3 +53,8 @@ extension MonitoringError: ExitCodeProviding {
     }
     var message: String { description }
 }
+
+extension LogScanError: ExitCodeProviding {
+    var exitCode: Int32 { 3 }
+    var message: String { description }
+}
