@@ -129,4 +129,44 @@ final class JSONDocumentScanner: LogFormatScanner {
             if session.needles?.matches(bytes) == true { session.record(parsed, line: number) }
         }
     }
+
+    /// Whether the text opens a Graph page: an object whose `value` member is a list (however long the first line).
+    static func opensPage(_ head: UnsafeBufferPointer<UInt8>) -> Bool {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        var key: [UInt8] = []
+        var lastKey: [UInt8] = []
+        for byte in head {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == ASCII.backslash {
+                    escaped = true
+                } else if byte == ASCII.quote {
+                    inString = false
+                    if depth == 1 { lastKey = key }
+                } else if depth == 1, key.count < 64 {
+                    key.append(byte)
+                }
+                continue
+            }
+            switch byte {
+            case ASCII.quote:
+                inString = true
+                key.removeAll(keepingCapacity: true)
+            case ASCII.openBrace:
+                depth += 1
+            case ASCII.openBracket:
+                if depth == 1, lastKey == valueKey { return true }
+                depth += 1
+            case ASCII.closeBrace, ASCII.closeBracket:
+                depth -= 1
+                if depth <= 0 { return false }
+            default:
+                break
+            }
+        }
+        return false
+    }
 }

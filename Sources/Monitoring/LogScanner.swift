@@ -109,9 +109,9 @@ enum FormatScanner {
     case document(JSONDocumentScanner)
     case csv(CSVScanner)
 
-    /// JSON Lines when the first non-blank line is a whole object other than a Graph page (or, if it is malformed,
-    /// when the next line also starts an object); JSON when the text starts with `[` or `{`; CSV otherwise. Nil while
-    /// the chunk is blank.
+    /// JSON when the text starts with `[`, or opens a Graph page (`{"value": [`); JSON Lines when the first non-blank
+    /// line is a whole object (or, if it is malformed, when the next line also starts one); other JSON when it starts
+    /// with `{`; CSV otherwise. Nil when the head is blank.
     static func detect(_ head: UnsafeBufferPointer<UInt8>, session: ScanSession) -> FormatScanner? {
         var lines: [UnsafeBufferPointer<UInt8>] = []
         var start = 0
@@ -126,12 +126,11 @@ enum FormatScanner {
         case ASCII.openBracket:
             return .document(JSONDocumentScanner(session: session))
         case ASCII.openBrace:
-            guard first.count > 1 else { return .document(JSONDocumentScanner(session: session)) }
-            if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(first)) {
-                if case .object(let object) = value, object["value"]?.parsedList == nil {
-                    return .lines(JSONLinesScanner(session: session))
-                }
+            guard first.count > 1, !JSONDocumentScanner.opensPage(head) else {
                 return .document(JSONDocumentScanner(session: session))
+            }
+            if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(first)), value.isObject {
+                return .lines(JSONLinesScanner(session: session))
             }
             let nextIsObject = lines.count > 1 && lines[1].first == ASCII.openBrace
             return nextIsObject ? .lines(JSONLinesScanner(session: session)) : .document(JSONDocumentScanner(session: session))

@@ -121,6 +121,28 @@ struct MonitoringLogScanTests {
         #expect(collected.all.count == 1 && collected.all[0].contains("truncated"))
     }
 
+    @Test("a Graph page is a page however it is laid out", arguments: ["minified", "one record a line"])
+    func pageLayouts(layout: String) throws {
+        let source = try Data(contentsOf: URL(fileURLWithPath: LogFixture.path("graph-signins-page.json")))
+        let page = try #require(try JSONSerialization.jsonObject(with: source) as? [String: Any])
+        let records = try #require(page["value"] as? [[String: Any]])
+        var text: String
+        if layout == "minified" {
+            text = String(decoding: try JSONSerialization.data(withJSONObject: page), as: UTF8.self)
+        } else {
+            let lines = try records.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
+            text = "{\"value\":[" + lines.joined(separator: ",\n") + "]}\n"
+        }
+        let file = Fixture.temporaryDirectory().appendingPathComponent("page.json")
+        try Data(text.utf8).write(to: file)
+        let collected = LogFixture.Problems()
+        let report = try LogScanner(options: LogScanOptions(targets: LogFixture.targets, now: LogFixture.asOf))
+            .scan(paths: [file.path]) { collected.add($0) }
+        #expect(collected.all.isEmpty, "\(collected.all)")
+        #expect(report.files.first?.format == "JSON" && report.files.first?.recordsRead == 4)
+        #expect(report.events.compactMap(\.accountID) == [LogFixture.bg01, LogFixture.bg02])
+    }
+
     @Test func rotatedAfterTheLastSignIn() throws {
         let (report, _) = try LogFixture.scan(["graph-signins-page.json", "graph-audits-array.json"])
         let bg01 = try #require(LogFixture.verdict(report, LogFixture.bg01))
