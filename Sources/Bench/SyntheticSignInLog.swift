@@ -107,12 +107,19 @@ public struct SyntheticSignInLog: Sendable {
             + "\"enforcedGrantControls\":[\"Mfa\"],\"enforcedSessionControls\":[],\"result\":\"\(failed ? "notApplied" : "success")\"}]}"
     }
 
+    static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// A random version-4-shaped GUID (the hot loop of the generator: no `String(format:)`).
     static func guid(_ random: inout SplitMix64) -> String {
-        let high = random.next()
-        let low = random.next()
-        let hex = String(format: "%016llx%016llx", high, low)
-        let characters = Array(hex)
-        return "\(String(characters[0..<8]))-\(String(characters[8..<12]))-4\(String(characters[13..<16]))-a\(String(characters[17..<20]))-\(String(characters[20..<32]))"
+        let words = [random.next(), random.next()]
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        for index in 0..<32 {
+            if index == 8 || index == 12 || index == 16 || index == 20 { out.append(UInt8(ascii: "-")) }
+            let nibble = Int((words[index / 16] >> UInt64(60 - 4 * (index % 16))) & 0xF)
+            out.append(index == 12 ? UInt8(ascii: "4") : index == 16 ? UInt8(ascii: "a") : hexDigits[nibble])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `2026-11-01T00:00:00Z` from seconds since 1970 (UTC).
