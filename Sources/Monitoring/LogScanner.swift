@@ -99,6 +99,9 @@ public struct LogScanner: Sendable {
         try start()
         guard let scanner else { return ("empty", reader.encoding) }
         scanner.scanner.finish()
+        if session.shape == .unknown {
+            session.problem(line: nil, "holds neither sign-in nor directory-audit records (no field this tool knows): nothing read from it")
+        }
         return (scanner.description, reader.encoding)
     }
 }
