@@ -25,9 +25,11 @@ struct LogsCommand: AsyncParsableCommand {
                 them, every change they made, changes to the exclusion group and to Conditional Access policies, and \
                 whether each account's password was changed after its last successful sign-in (BG060; the grace is \
                 guidance.rotationGraceHours).
-                Files are streamed: memory stays flat however large they are. Lines are parsed only when they \
-                mention an account, a group or a policy change; a malformed record is reported on standard error \
-                with its line number and skipped.
+                Files are streamed: memory stays flat however large they are. Every record is searched as raw \
+                bytes for the accounts' ids (UPNs where no id is known), the exclusion group and Conditional Access \
+                policy activity, and parsed only on a hit. A malformed record (in JSON Lines: a line that is not \
+                {…}, or a line that mentions an account and is not valid JSON) or a truncated last record is \
+                reported on standard error with its line number and skipped.
                 Accounts come from breakglass.yml; with --demo or --snapshot they are resolved to object ids and the \
                 tenant's own last password change counts too.
                 Exit codes: 0 nothing to rotate; 1 an account signed in and its password was not changed in time; \
