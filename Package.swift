@@ -28,6 +28,13 @@ let package = Package(
         ),
         // The synthetic-tenant generator behind `breakglass bench`.
         .target(name: "Bench", dependencies: ["EntraModel"]),
+        // memmem(3) for Swift: the byte search behind `logs scan`.
+        .target(name: "CStringSearch"),
+        // Azure Monitor, Sentinel and KQL exports for the emergency accounts; scanning downloaded sign-in and audit logs.
+        .target(
+            name: "Monitoring",
+            dependencies: ["EntraModel", "CStringSearch", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // Renderers of audit results.
         .target(name: "Reports", dependencies: ["Posture", "EntraModel"]),
         // Passwords, Shamir k-of-n shares and the hash-chained ledger.
@@ -41,14 +48,15 @@ let package = Package(
         .executableTarget(
             name: "breakglass",
             dependencies: [
-                "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "Bench",
+                "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "Bench", "Monitoring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "BreakglassTests",
             dependencies: [
-                "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "Bench", "breakglass",
+                "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "Bench", "Monitoring",
+                "breakglass",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -11,7 +11,8 @@ struct Breakglass: AsyncParsableCommand {
         version: version,
         subcommands: [
             AuditCommand.self, ExplainCommand.self, ChecksCommand.self, SnapshotCommand.self, SimulateCommand.self,
-            WhatIfCommand.self, GateCommand.self, BenchCommand.self, PasswordCommand.self, CustodyCommand.self,
+            WhatIfCommand.self, GateCommand.self, BenchCommand.self, PasswordCommand.self, CustodyCommand.self, ExportCommand.self,
+            LogsCommand.self,
         ]
     )
 

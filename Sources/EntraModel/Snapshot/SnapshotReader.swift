@@ -146,8 +146,12 @@ public struct SnapshotReader: Sendable {
         snapshot.authenticationMethods = try folder(AuthenticationMethod.self, .authenticationMethods)
         snapshot.signIns = try list(SignIn.self, .signIns)
         snapshot.directoryAudits = try list(DirectoryAudit.self, .directoryAudits)
-        snapshot.diagnosticSettings = try list(DiagnosticSetting.self, .diagnosticSettings)
-        snapshot.alertRules = try list(AlertRule.self, .alertRules)
+        snapshot.diagnosticSettings = try load(.diagnosticSettings).map {
+            try decode(ARMResourceEnvelope<DiagnosticSetting>.self, SnapshotFile.diagnosticSettings.rawValue, $0).items
+        }
+        snapshot.alertRules = try load(.alertRules).map {
+            try decode(ARMResourceEnvelope<AlertRule>.self, SnapshotFile.alertRules.rawValue, $0).items
+        }
         snapshot.unavailable = unavailable
         return snapshot
     }

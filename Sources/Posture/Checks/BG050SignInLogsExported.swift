@@ -25,8 +25,20 @@ struct BG050SignInLogsExported: Check {
         }
         let sent = settings.reduce(into: Set<String>()) { $0.formUnion($1.workspaceCategories) }
         let missing = Self.required.filter { !sent.contains($0) }
-        if missing.isEmpty { return [pass(subject, "SignInLogs, NonInteractiveUserSignInLogs and AuditLogs go to a Log Analytics workspace.")] }
-        return [fail(subject, "Not sent to any Log Analytics workspace: \(missing.joinedAsList).",
-                     evidence: ["missing": .array(missing.map { .string($0) })])]
+        let workspaces = settings.filter { !$0.workspaceCategories.isDisjoint(with: Self.required) }
+            .map { $0.name ?? $0.id ?? "(unnamed setting)" }.sorted()
+        if missing.isEmpty {
+            return [pass(subject, "SignInLogs, NonInteractiveUserSignInLogs and AuditLogs go to a Log Analytics workspace (\(workspaces.joinedAsList)).",
+                         evidence: ["settings": .array(workspaces.map { .string($0) })])]
+        }
+        // A category archived to storage or streamed to an event hub is kept, but nothing can alert on it there.
+        let elsewhere = missing.filter { category in
+            settings.contains { !$0.sendsToWorkspace && $0.enabledCategories.contains(category) }
+        }
+        var message = "Not sent to any Log Analytics workspace: \(missing.joinedAsList)"
+        if !elsewhere.isEmpty {
+            message += " (\(elsewhere.joinedAsList) only go\(elsewhere.count == 1 ? "es" : "") to a storage account or event hub, where no alert rule can read \(elsewhere.count == 1 ? "it" : "them"))"
+        }
+        return [fail(subject, message + ".", evidence: ["missing": .array(missing.map { .string($0) })])]
     }
 }

@@ -1,6 +1,7 @@
 import EntraModel
 import Foundation
 import Lockout
+import Monitoring
 import Posture
 
 /// An error the CLI reports as one line and a specific exit code (spec/report.md).
@@ -39,6 +40,21 @@ struct OutputError: ExitCodeProviding {
 }
 
 extension PolicyFileError: ExitCodeProviding {
+    var exitCode: Int32 { 3 }
+    var message: String { description }
+}
+
+extension MonitoringError: ExitCodeProviding {
+    var exitCode: Int32 {
+        switch self {
+        case .noAccounts, .destinationHasOtherFiles: 2
+        case .cannotWrite: 3
+        }
+    }
+    var message: String { description }
+}
+
+extension LogScanError: ExitCodeProviding {
     var exitCode: Int32 { 3 }
     var message: String { description }
 }
