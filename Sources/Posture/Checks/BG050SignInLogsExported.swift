@@ -10,7 +10,7 @@ struct BG050SignInLogsExported: Check {
             Entra keeps them only 7–30 days and cannot alert on them itself.
             """,
         remediation: .init(
-            portal: "Entra admin center > Monitoring & health > Diagnostic settings > Add diagnostic setting: SignInLogs, NonInteractiveUserSignInLogs and AuditLogs to a Log Analytics workspace.",
+            portal: "Entra admin center > Monitoring & health > Diagnostic settings > Add diagnostic setting: SignInLogs, NonInteractiveUserSignInLogs and AuditLogs to a Log Analytics workspace (or deploy the diagnostic-setting.json that `breakglass export arm` writes).",
             graph: "ARM PUT /providers/microsoft.aadiam/diagnosticSettings/{name}?api-version=2017-04-01-preview"),
         references: [.learn("Integrate Entra logs with Azure Monitor logs", "monitoring-health/howto-integrate-activity-logs-with-azure-monitor-logs"), .emergencyAccess]
     )
