@@ -1,4 +1,6 @@
 import EntraModel
+import Graph
+import GraphEmulator
 import Foundation
 import Lockout
 import Posture
@@ -40,5 +42,22 @@ struct OutputError: ExitCodeProviding {
 
 extension PolicyFileError: ExitCodeProviding {
     var exitCode: Int32 { 3 }
+    var message: String { description }
+}
+
+/// Graph and sign-in failures are remote errors (exit 4); missing credentials or an unusable certificate are the
+/// user's to fix (exit 2).
+extension GraphError: ExitCodeProviding {
+    var exitCode: Int32 {
+        switch self {
+        case .missingCredentials, .invalidCertificate: 2
+        default: 4
+        }
+    }
+    var message: String { description }
+}
+
+extension EmulatorError: ExitCodeProviding {
+    var exitCode: Int32 { 2 }
     var message: String { description }
 }
