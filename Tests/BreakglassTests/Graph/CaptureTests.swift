@@ -64,6 +64,23 @@ struct CaptureTests {
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
+    @Test("A certificate from AZURE_CLIENT_CERTIFICATE_PATH signs in; a ready token the service never issued is refused")
+    func certificateAndToken() async throws {
+        let pem = Fixture.url("graph/client.pem")
+        let options = EmulatorOptions(clientID: "app", certificate: try EmulatorCertificate(pem: String(contentsOf: pem, encoding: .utf8)))
+        let out = Fixture.temporaryDirectory().appendingPathComponent("captured")
+        let forged = Fixture.temporaryDirectory().appendingPathComponent("forged")
+        let (good, bad) = try await InProcessEmulator.with(try Self.served(), options: options) { base in
+            (try await capture(base, out: out, env: ["AZURE_CLIENT_ID": "app", "AZURE_CLIENT_CERTIFICATE_PATH": pem.path]),
+             try await capture(base, out: forged, env: ["BREAKGLASS_GRAPH_TOKEN": "not-a-token"]))
+        }
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("users.json").path))
+        #expect(bad.status == 4)
+        #expect(bad.stderr.contains("HTTP 401: InvalidAuthenticationToken"), "\(bad.stderr)")
+        #expect(!bad.stderr.contains("not-a-token"))
+    }
+
     @Test("An expired device code exits 4 and says so")
     func expiredDeviceCode() async throws {
         let out = Fixture.temporaryDirectory().appendingPathComponent("captured")
