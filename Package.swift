@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Graph resources, the snapshot format and the directory index.
@@ -45,21 +48,47 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // Microsoft Graph: authentication, clouds, paging, throttling and capture (AsyncHTTPClient only here).
+        .target(
+            name: "Graph",
+            dependencies: [
+                "EntraModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A Hummingbird server that plays Microsoft Graph from a snapshot (Hummingbird only here).
+        .target(
+            name: "GraphEmulator",
+            dependencies: [
+                "EntraModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "breakglass",
             dependencies: [
-                "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "Bench", "Monitoring",
+                "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "Bench", "Monitoring", "Graph",
+                "GraphEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "BreakglassTests",
             dependencies: [
-                "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "Bench", "Monitoring",
-                "breakglass",
+                "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "Bench", "Monitoring", "Graph",
+                "GraphEmulator", "breakglass",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"]
         ),

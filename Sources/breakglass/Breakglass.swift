@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 
 @main
 struct Breakglass: AsyncParsableCommand {
@@ -12,13 +13,15 @@ struct Breakglass: AsyncParsableCommand {
         subcommands: [
             AuditCommand.self, ExplainCommand.self, ChecksCommand.self, SnapshotCommand.self, SimulateCommand.self,
             WhatIfCommand.self, GateCommand.self, BenchCommand.self, PasswordCommand.self, CustodyCommand.self, ExportCommand.self,
-            LogsCommand.self,
+            LogsCommand.self, EmulateCommand.self,
         ]
     )
 
     /// Runs the command and maps errors to the exit codes of spec/report.md: a user's mistake is one clear line on
     /// stderr, never a stack trace.
     static func main() async {
+        // Logs go to stderr; stdout is for reports (and the emulator's first line).
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -12,7 +12,7 @@ struct AuditCommand: AsyncParsableCommand {
         abstract: "Audit the emergency-access accounts of a tenant.",
         discussion: """
             Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage or configuration error; \
-            3 snapshot or output unreadable or malformed.
+            3 snapshot or output unreadable or malformed; 4 Microsoft Graph or sign-in error.
             """
     )
 
@@ -30,8 +30,11 @@ struct AuditCommand: AsyncParsableCommand {
     @Flag(help: "Count warnings as failures (exit code and JUnit).")
     var strict = false
 
+    @Option(help: "With --tenant: also write the capture to this snapshot folder.", completion: .directory)
+    var save: String?
+
     func run() async throws {
-        let context = try tenant.loadContext()
+        let context = try await tenant.loadContext(save: save)
         let findings = Catalogue.run(in: context)
         let report = AuditReport(context: context, findings: findings, version: Breakglass.version)
         try ReportOutput.emit(report, format: format, output: output, strict: strict)

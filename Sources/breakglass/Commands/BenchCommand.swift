@@ -11,7 +11,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks: generate a synthetic tenant, then time audit, whatif and simulate on it.",
-        subcommands: [Generate.self, Run.self, Logs.self]
+        subcommands: [Generate.self, Run.self, Logs.self, Capture.self]
     )
 
     struct Generate: AsyncParsableCommand {

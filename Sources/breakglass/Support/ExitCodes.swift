@@ -1,4 +1,6 @@
 import EntraModel
+import Graph
+import GraphEmulator
 import Foundation
 import Lockout
 import Monitoring
@@ -56,5 +58,22 @@ extension MonitoringError: ExitCodeProviding {
 
 extension LogScanError: ExitCodeProviding {
     var exitCode: Int32 { 3 }
+    var message: String { description }
+}
+
+/// Graph and sign-in failures are remote errors (exit 4); missing credentials or an unusable certificate are the
+/// user's to fix (exit 2).
+extension GraphError: ExitCodeProviding {
+    var exitCode: Int32 {
+        switch self {
+        case .missingCredentials, .invalidCertificate: 2
+        default: 4
+        }
+    }
+    var message: String { description }
+}
+
+extension EmulatorError: ExitCodeProviding {
+    var exitCode: Int32 { 2 }
     var message: String { description }
 }

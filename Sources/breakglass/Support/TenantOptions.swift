@@ -15,12 +15,14 @@ struct TenantOptions: ParsableArguments {
             completion: .file(extensions: ["yml", "yaml"]))
     var configPath: String?
 
+    @OptionGroup(title: "Live tenant") var live: LiveOptions
+
     @Option(name: .customLong("as-of"), help: "Measure ages against this time (ISO 8601) instead of the capture time.")
     var asOf: String?
 
     func validate() throws {
-        guard demo != (snapshotPath != nil) else {
-            throw ValidationError("Give exactly one of --demo or --snapshot DIR.")
+        guard [demo, snapshotPath != nil, live.tenant != nil].filter({ $0 }).count == 1 else {
+            throw ValidationError("Give exactly one of --demo, --snapshot DIR or --tenant ID.")
         }
         if let asOf, GraphDate.parse(asOf) == nil {
             throw ValidationError("--as-of '\(asOf)' is not an ISO 8601 date-time (for example 2026-11-20T09:00:00Z).")
@@ -28,8 +30,13 @@ struct TenantOptions: ParsableArguments {
     }
 
     func loadConfiguration() throws -> Configuration {
+        if demo, configPath == nil { return try DemoTenant.configuration() }
+        return try Self.configuration(at: configPath)
+    }
+
+    /// `--config FILE`, else ./breakglass.yml when present, else the defaults.
+    static func configuration(at configPath: String?) throws -> Configuration {
         if let configPath { return try Configuration.load(URL(fileURLWithPath: configPath)) }
-        if demo { return try DemoTenant.configuration() }
         let local = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("breakglass.yml")
         if FileManager.default.fileExists(atPath: local.path) { return try Configuration.load(local) }
         return Configuration()
@@ -37,7 +44,9 @@ struct TenantOptions: ParsableArguments {
 
     func loadSnapshot() throws -> (snapshot: Snapshot, source: String) {
         if demo { return (try DemoTenant.snapshot(), "demo") }
-        guard let snapshotPath else { throw UsageError("Give --demo or --snapshot DIR.") }
+        guard let snapshotPath else {
+            throw UsageError("--tenant reads a live tenant with audit only; capture it first with `breakglass snapshot --tenant ID --out DIR`.")
+        }
         return (try SnapshotReader().read(URL(fileURLWithPath: snapshotPath)), "snapshot")
     }
 
@@ -47,5 +56,19 @@ struct TenantOptions: ParsableArguments {
         let (snapshot, source) = try loadSnapshot()
         let now = asOf.flatMap(GraphDate.parse) ?? snapshot.capturedAt ?? Date()
         return TenantContext(snapshot: snapshot, configuration: configuration, now: now, source: source)
+    }
+
+    /// As `loadContext()`, reading a live tenant when `--tenant` is given (`save` keeps the capture as a folder).
+    func loadContext(save: String?) async throws -> TenantContext {
+        guard live.tenant != nil else {
+            if save != nil { throw UsageError("--save keeps a live capture: give it with --tenant ID.") }
+            return try loadContext()
+        }
+        let configuration = try loadConfiguration()
+        let files = try await live.capture(configuration: configuration)
+        if let save { try SnapshotWriter.write(files, to: URL(fileURLWithPath: save)) }
+        let snapshot = try SnapshotReader().read(from: MemorySource(files))
+        let now = asOf.flatMap(GraphDate.parse) ?? snapshot.capturedAt ?? Date()
+        return TenantContext(snapshot: snapshot, configuration: configuration, now: now, source: "live")
     }
 }

@@ -1,0 +1,177 @@
+import EntraModel
+import Foundation
+
+/// What a capture reports as it goes (for a progress display).
+public enum CaptureEvent: Sendable {
+    case started(file: String)
+    case items(file: String, count: Int)
+    case finished(file: String, status: String)
+}
+
+/// Reads a tenant through Graph into the files of a snapshot folder (spec/snapshot.md), in memory.
+/// Licence- and permission-limited optional files are recorded in manifest.json; anything else that fails fails
+/// the capture, so nothing partial is ever written.
+public struct SnapshotCapture: Sendable {
+    public let client: GraphClient
+    public let cloud: String
+    public let capturedBy: String
+    let now: @Sendable () -> Date
+    let progress: @Sendable (CaptureEvent) -> Void
+
+    public init(client: GraphClient, cloud: String, capturedBy: String, now: @escaping @Sendable () -> Date = { Date() },
+                progress: @escaping @Sendable (CaptureEvent) -> Void = { _ in }) {
+        self.client = client
+        self.cloud = cloud
+        self.capturedBy = capturedBy
+        self.now = now
+        self.progress = progress
+    }
+
+    static let userSelect = [
+        "id", "displayName", "userPrincipalName", "userType", "accountEnabled", "onPremisesSyncEnabled",
+        "onPremisesImmutableId", "passwordPolicies", "lastPasswordChangeDateTime", "createdDateTime", "signInActivity",
+        "assignedLicenses",
+    ]
+    static let groupSelect = [
+        "id", "displayName", "groupTypes", "membershipRule", "membershipRuleProcessingState", "isAssignableToRole",
+        "securityEnabled", "onPremisesSyncEnabled",
+    ]
+
+    /// One top-level file: its request and whether it is a list.
+    struct Job: Sendable {
+        var file: SnapshotFile
+        var path: String
+        var query = GraphQuery()
+        var isList = true
+    }
+
+    static let directoryJobs: [Job] = [
+        Job(file: .organization, path: "/organization"),
+        Job(file: .domains, path: "/domains"),
+        Job(file: .users, path: "/users", query: GraphQuery(select: userSelect, top: 999)),
+        Job(file: .groups, path: "/groups", query: GraphQuery(select: groupSelect, top: 999)),
+        Job(file: .roleDefinitions, path: "/roleManagement/directory/roleDefinitions"),
+        Job(file: .roleAssignments, path: "/roleManagement/directory/roleAssignments"),
+        Job(file: .roleAssignmentScheduleInstances, path: "/roleManagement/directory/roleAssignmentScheduleInstances"),
+        Job(file: .roleEligibilitySchedules, path: "/roleManagement/directory/roleEligibilitySchedules"),
+        Job(file: .policies, path: "/identity/conditionalAccess/policies"),
+        Job(file: .namedLocations, path: "/identity/conditionalAccess/namedLocations"),
+        Job(file: .authenticationStrengths, path: "/policies/authenticationStrengthPolicies"),
+        Job(file: .securityDefaults, path: "/policies/identitySecurityDefaultsEnforcementPolicy", isList: false),
+    ]
+
+    /// Captures the tenant. `extraGroups` are groups the configuration names (the exclusion group);
+    /// `emergencyAccounts` picks the accounts (declared or discovered) from the directory read so far.
+    public func run(extraGroups: [String] = [],
+                    emergencyAccounts: @Sendable (Snapshot) throws -> [String]) async throws -> [String: Data] {
+        let started = now()
+        var files: [String: Data] = [:]
+        var statuses: [String: Manifest.FileEntry] = [:]
+
+        let results = try await client.concurrentMap(Self.directoryJobs) { job in (job.file, try await fetch(job)) }
+        for (file, outcome) in results { record(outcome, as: file.rawValue, files: &files, statuses: &statuses) }
+
+        let directory = try SnapshotReader().read(from: MemorySource(files))
+        for (id, outcome) in try await groupMembers(of: Self.referencedGroups(directory, extra: extraGroups), directory) {
+            let name = SnapshotFile.groupMembers.rawValue
+            record(outcome, as: Self.isData(outcome) ? "\(name)/\(id).json" : name, files: &files, statuses: &statuses)
+        }
+
+        let accounts = try emergencyAccounts(try SnapshotReader().read(from: MemorySource(files)))
+        let methods = try await client.concurrentMap(accounts) { id in
+            (id, try await optional(.authenticationMethods, path: "/users/\(id)/authentication/methods"))
+        }
+        for (id, outcome) in methods {
+            let name = SnapshotFile.authenticationMethods.rawValue
+            record(outcome, as: Self.isData(outcome) ? "\(name)/\(id).json" : name, files: &files, statuses: &statuses)
+        }
+        let filter = accounts.isEmpty ? nil : accounts.map { "userId eq '\($0)'" }.joined(separator: " or ")
+        if let filter {
+            record(try await optional(.signIns, path: "/auditLogs/signIns", query: GraphQuery(filter: filter)),
+                   as: SnapshotFile.signIns.rawValue, files: &files, statuses: &statuses)
+        }
+        record(try await optional(.directoryAudits, path: "/auditLogs/directoryAudits"),
+               as: SnapshotFile.directoryAudits.rawValue, files: &files, statuses: &statuses)
+
+        let tenantID = directory.organization.id
+        let manifest = Manifest(tenantId: tenantID, cloud: cloud, capturedAt: started, capturedBy: capturedBy,
+                                files: statuses)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        files[SnapshotFile.manifest.rawValue] = try encoder.encode(manifest)
+        return files
+    }
+
+    enum Outcome: Sendable {
+        case data(Data)
+        case unavailable(Manifest.FileEntry)
+    }
+
+    static func isData(_ outcome: Outcome) -> Bool {
+        if case .data = outcome { return true }
+        return false
+    }
+
+    func record(_ outcome: Outcome, as name: String, files: inout [String: Data], statuses: inout [String: Manifest.FileEntry]) {
+        switch outcome {
+        case .data(let data):
+            files[name] = data
+            if !name.contains("/") { statuses[name] = Manifest.FileEntry(status: "ok") }
+            progress(.finished(file: name, status: "ok"))
+        case .unavailable(let entry):
+            statuses[name] = entry
+            progress(.finished(file: name, status: entry.status))
+        }
+    }
+
+    func fetch(_ job: Job) async throws -> Outcome {
+        if job.file == .users {
+            do {
+                return .data(try await list(job.file, job.path, job.query))
+            } catch let error as GraphError where Self.refusal(error)?.status == "notLicensed" {
+                // Without Entra ID P1 Graph refuses signInActivity: read the users without it (graph.md §1).
+                var query = job.query
+                query.select.removeAll { $0 == "signInActivity" }
+                return .data(try await list(job.file, job.path, query))
+            }
+        }
+        guard !job.file.isRequired else {
+            return .data(job.isList ? try await list(job.file, job.path, job.query) : try await client.object(job.path))
+        }
+        return try await optional(job.file, path: job.path, query: job.query, isList: job.isList)
+    }
+
+    func list(_ file: SnapshotFile, _ path: String, _ query: GraphQuery) async throws -> Data {
+        progress(.started(file: file.rawValue))
+        let progress = self.progress
+        return try await client.list(path, query: query) { count in progress(.items(file: file.rawValue, count: count)) }
+    }
+
+    /// An optional file: a licence or permission refusal (or a 404) is recorded instead of failing the capture.
+    func optional(_ file: SnapshotFile, path: String, query: GraphQuery = GraphQuery(), isList: Bool = true)
+        async throws -> Outcome {
+        do {
+            return .data(isList ? try await list(file, path, query) : try await client.object(path))
+        } catch let error as GraphError {
+            guard let entry = Self.refusal(error) else { throw error }
+            return .unavailable(entry)
+        }
+    }
+
+    /// How a refused request goes in the manifest: `notLicensed`, `forbidden`, `error` (404), or nil (a failure).
+    static func refusal(_ error: GraphError) -> Manifest.FileEntry? {
+        let licence = ["Authentication_RequestFromNonPremiumTenantOrB2CTenant", "AadPremiumLicenseRequired"]
+        switch error {
+        case .forbidden(_, let code, _, _) where code.map(licence.contains) == true,
+             .http(_, 400, let code, _) where code.map(licence.contains) == true:
+            return Manifest.FileEntry(status: "notLicensed", message: error.description)
+        case .forbidden:
+            return Manifest.FileEntry(status: "forbidden", message: error.description)
+        case .http(_, 404, _, _):
+            return Manifest.FileEntry(status: "error", message: error.description)
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import EntraModel
+import Foundation
+
+extension GraphEmulator {
+    /// Top-level Graph paths and the snapshot file each serves.
+    static let listRoutes: [String: SnapshotFile] = [
+        "/organization": .organization, "/domains": .domains, "/users": .users, "/groups": .groups,
+        "/rolemanagement/directory/roledefinitions": .roleDefinitions,
+        "/rolemanagement/directory/roleassignments": .roleAssignments,
+        "/rolemanagement/directory/roleassignmentscheduleinstances": .roleAssignmentScheduleInstances,
+        "/rolemanagement/directory/roleeligibilityschedules": .roleEligibilitySchedules,
+        "/identity/conditionalaccess/policies": .policies,
+        "/identity/conditionalaccess/namedlocations": .namedLocations,
+        "/policies/authenticationstrengthpolicies": .authenticationStrengths,
+        "/auditlogs/signins": .signIns, "/auditlogs/directoryaudits": .directoryAudits,
+    ]
+
+    func serve(resource: String, request: EmulatorRequest) -> EmulatorResponse {
+        let lower = resource.lowercased()
+        let parts = lower.split(separator: "/").map(String.init)
+        if lower == "/policies/identitysecuritydefaultsenforcementpolicy" {
+            let name = SnapshotFile.securityDefaults.rawValue
+            if let refusal = refusal(for: name) { return refusal }
+            guard let object = store.objects[name] ?? store.lists[name]?.first else { return notFound(resource) }
+            return .json(200, object)
+        }
+        if let file = Self.listRoutes[lower] {
+            if let refusal = refusal(for: file.rawValue) { return refusal }
+            if file == .users, request.query["$select"]?.contains("signInActivity") == true,
+               let refusal = refusal(for: SnapshotFile.signIns.rawValue) {
+                return refusal
+            }
+            guard let items = store.lists[file.rawValue] else { return notFound(resource) }
+            return page(items, request: request)
+        }
+        if parts.count == 3, parts[0] == "groups", parts[2] == "members" {
+            let key = "\(SnapshotFile.groupMembers.rawValue)/\(parts[1])"
+            guard let items = store.lists[key] ?? (exists(parts[1], in: .groups) ? [] : nil) else {
+                return notFound(resource)
+            }
+            return page(items, request: request)
+        }
+        if parts.count == 4, parts[0] == "users", parts[2] == "authentication", parts[3] == "methods" {
+            if let refusal = refusal(for: SnapshotFile.authenticationMethods.rawValue) { return refusal }
+            let key = "\(SnapshotFile.authenticationMethods.rawValue)/\(parts[1])"
+            guard let items = store.lists[key] ?? (exists(parts[1], in: .users) ? [] : nil) else {
+                return notFound(resource)
+            }
+            return page(items, request: request)
+        }
+        return .graphError(400, "BadRequest", "Resource not found for the segment '\(parts.last ?? "")'.")
+    }
+
+    func exists(_ id: String, in file: SnapshotFile) -> Bool {
+        store.lists[file.rawValue]?.contains { ($0["id"] as? String)?.lowercased() == id } ?? false
+    }
+
+    func notFound(_ resource: String) -> EmulatorResponse {
+        .graphError(404, "Request_ResourceNotFound", "Resource '\(resource)' does not exist.")
+    }
+
+    /// How Graph refuses a file the tenant lacks the licence or permission for (graph.md §1).
+    func refusal(for file: String) -> EmulatorResponse? {
+        let status = options.unlicensedFiles.contains(file) ? "notLicensed" : store.statuses[file]
+        switch status {
+        case "notLicensed":
+            if file == SnapshotFile.roleAssignmentScheduleInstances.rawValue
+                || file == SnapshotFile.roleEligibilitySchedules.rawValue {
+                return .graphError(400, "AadPremiumLicenseRequired",
+                                   "The tenant needs an AAD Premium 2 license.")
+            }
+            return .graphError(403, "Authentication_RequestFromNonPremiumTenantOrB2CTenant",
+                               "Neither tenant is B2C or tenant doesn't have premium license")
+        case "forbidden":
+            return .graphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+        case "error":
+            return .graphError(500, "InternalServerError", "The snapshot records this file as not captured.")
+        default:
+            return nil
+        }
+    }
+
+    /// `$filter`, `$select`, `$top` and `$skiptoken` over a list.
+    func page(_ all: [[String: Any]], request: EmulatorRequest) -> EmulatorResponse {
+        var items = all
+        if let filter = request.query["$filter"] {
+            guard let clauses = Self.clauses(filter) else {
+                return .graphError(400, "BadRequest", "Invalid filter clause: the emulator understands `field eq 'value'` joined by `or`.")
+            }
+            items = items.filter { item in
+                clauses.contains { clause in
+                    Self.value(at: clause.path, in: item).map { $0.caseInsensitiveCompare(clause.value) == .orderedSame } ?? false
+                }
+            }
+        }
+        let size = min(request.query["$top"].flatMap(Int.init) ?? options.pageSize, options.pageSize)
+        let offset = request.query["$skiptoken"].flatMap(Int.init) ?? 0
+        let end = min(items.count, offset + max(1, size))
+        var slice = offset < end ? Array(items[offset..<end]) : []
+        if let select = request.query["$select"] {
+            let keep = Set(select.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } + ["id"])
+            slice = slice.map { item in item.filter { keep.contains($0.key) || $0.key.hasPrefix("@odata.") } }
+        }
+        var body: [String: Any] = ["@odata.context": "\(request.baseURL)/v1.0/$metadata", "value": slice]
+        if end < items.count {
+            var query = request.query
+            query["$skiptoken"] = String(end)
+            body["@odata.nextLink"] = request.baseURL + request.path + "?" + Self.encode(query)
+        }
+        return .json(200, body)
+    }
+
+    struct Clause {
+        var path: [String]
+        var value: String
+    }
+
+    /// `userId eq 'a' or userId eq 'b'` → clauses; nil for anything else.
+    static func clauses(_ filter: String) -> [Clause]? {
+        var clauses: [Clause] = []
+        for part in filter.components(separatedBy: " or ") {
+            let words = part.trimmingCharacters(in: .whitespaces).split(separator: " ", maxSplits: 2).map(String.init)
+            guard words.count == 3, words[1] == "eq", words[2].hasPrefix("'"), words[2].hasSuffix("'"), words[2].count >= 2 else {
+                return nil
+            }
+            let value = String(words[2].dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
+            clauses.append(Clause(path: words[0].split(separator: "/").map(String.init), value: value))
+        }
+        return clauses
+    }
+
+    static func value(at path: [String], in item: [String: Any]) -> String? {
+        var current: Any? = item
+        for key in path { current = (current as? [String: Any])?[key] }
+        if let text = current as? String { return text }
+        return nil
+    }
+
+    static func encode(_ query: [String: String]) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~$,")
+        return query.sorted { $0.key < $1.key }.map {
+            "\($0.key.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.key)="
+                + ($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.value)
+        }.joined(separator: "&")
+    }
+}

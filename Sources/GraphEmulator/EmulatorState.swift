@@ -1,0 +1,45 @@
+import Foundation
+
+/// The emulator's mutable state: the request counter, issued tokens and pending device codes.
+actor EmulatorState {
+    var graphRequests = 0
+    var tokens: Set<String> = []
+    var deviceCodes: [String: DeviceCode] = [:]
+
+    struct DeviceCode {
+        var expires: Date
+        var polls: Int
+    }
+
+    func nextRequestNumber() -> Int {
+        graphRequests += 1
+        return graphRequests
+    }
+
+    func issueToken() -> String {
+        let token = "emulator-" + UUID().uuidString + UUID().uuidString
+        tokens.insert(token)
+        return token
+    }
+
+    func isValid(_ token: String) -> Bool { tokens.contains(token) }
+
+    func startDeviceCode(lifetime: Int) -> String {
+        let code = "device-" + UUID().uuidString
+        deviceCodes[code] = DeviceCode(expires: Date().addingTimeInterval(TimeInterval(lifetime)), polls: 0)
+        return code
+    }
+
+    enum Poll { case unknown, expired, pending, slowDown, signedIn }
+
+    func poll(_ code: String, pendingPolls: Int) -> Poll {
+        guard var entry = deviceCodes[code] else { return .unknown }
+        guard entry.expires > Date() else { return .expired }
+        entry.polls += 1
+        deviceCodes[code] = entry
+        if entry.polls <= pendingPolls { return .pending }
+        if entry.polls == pendingPolls + 1 { return .slowDown }
+        deviceCodes[code] = nil
+        return .signedIn
+    }
+}

@@ -1,0 +1,98 @@
+import EntraModel
+import Foundation
+
+/// One request as the emulator sees it, independent of the HTTP server.
+public struct EmulatorRequest: Sendable {
+    public var method: String
+    /// The path without the query, e.g. `/v1.0/users`.
+    public var path: String
+    /// Decoded query items.
+    public var query: [String: String]
+    public var headers: [String: String]
+    public var body: Data
+    /// `http://127.0.0.1:PORT`: where next links point.
+    public var baseURL: String
+
+    public init(method: String, path: String, query: [String: String], headers: [String: String], body: Data,
+                baseURL: String) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+        self.body = body
+        self.baseURL = baseURL
+    }
+}
+
+public struct EmulatorResponse: Sendable {
+    public var status: Int
+    public var headers: [String: String]
+    public var body: Data
+
+    static func json(_ status: Int, _ object: Any, headers: [String: String] = [:]) -> EmulatorResponse {
+        let body = (try? JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])) ?? Data()
+        return EmulatorResponse(status: status, headers: headers.merging(["Content-Type": "application/json"]) { a, _ in a },
+                                body: body)
+    }
+
+    static func graphError(_ status: Int, _ code: String, _ message: String, headers: [String: String] = [:]) -> EmulatorResponse {
+        json(status, ["error": ["code": code, "message": message]], headers: headers)
+    }
+}
+
+/// Plays Microsoft Graph (v1.0 and beta) and the sign-in service from a snapshot folder.
+public struct GraphEmulator: Sendable {
+    let store: EmulatorStore
+    let options: EmulatorOptions
+    let state = EmulatorState()
+
+    public init(snapshot: URL, options: EmulatorOptions = EmulatorOptions()) throws {
+        self.store = try EmulatorStore(folder: snapshot)
+        self.options = options
+    }
+
+    public var tenantID: String { store.tenantID }
+
+    public func handle(_ request: EmulatorRequest) async -> EmulatorResponse {
+        let parts = request.path.split(separator: "/").map(String.init)
+        if request.method == "POST", parts.count == 4, parts[1] == "oauth2", parts[2] == "v2.0" {
+            let form = Self.form(request.body)
+            switch parts[3] {
+            case "token": return await token(form: form, audience: request.baseURL + request.path)
+            case "devicecode": return await deviceCode(form: form, request: request)
+            default: break
+            }
+        }
+        guard request.method == "GET", let version = parts.first, version == "v1.0" || version == "beta" else {
+            return .graphError(400, "BadRequest", "Unsupported request: \(request.method) \(request.path)")
+        }
+        guard let authorization = request.headers["authorization"], authorization.hasPrefix("Bearer "),
+              await state.isValid(String(authorization.dropFirst(7))) else {
+            return .graphError(401, "InvalidAuthenticationToken", "Access token is empty or invalid.")
+        }
+        let number = await state.nextRequestNumber()
+        if options.throttleEvery > 0, number % options.throttleEvery == 0 {
+            return .graphError(429, "TooManyRequests", "Too many requests.",
+                               headers: ["Retry-After": String(options.retryAfterSeconds)])
+        }
+        if options.failEvery > 0, number % options.failEvery == 0 {
+            return .graphError(503, "ServiceUnavailable", "The service is temporarily unavailable.")
+        }
+        let resource = "/" + parts.dropFirst().joined(separator: "/")
+        if options.failingPaths.contains(where: { $0.caseInsensitiveCompare(resource) == .orderedSame }) {
+            return .graphError(500, "InternalServerError", "The emulator was told to fail \(resource).")
+        }
+        return serve(resource: resource, request: request)
+    }
+
+    static func form(_ body: Data) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
+            let halves = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
+            }
+            if halves.count == 2 { fields[halves[0]] = halves[1] } else if halves.count == 1 { fields[halves[0]] = "" }
+        }
+        return fields
+    }
+}
