@@ -10,6 +10,10 @@ final class EmulatorStore: @unchecked Sendable {
     let objects: [String: [String: Any]]
     /// manifest.json's statuses: files the tenant "cannot" serve.
     let statuses: [String: String]
+    /// Each list item's JSON, encoded once, and the keys a list's items use: pages whose `$select` keeps every key
+    /// are served by joining these bytes.
+    let encoded: [String: [Data]]
+    let keys: [String: Set<String>]
 
     init(folder: URL) throws {
         let manager = FileManager.default
@@ -63,9 +67,19 @@ final class EmulatorStore: @unchecked Sendable {
         guard lists[SnapshotFile.organization.rawValue] != nil else {
             throw SnapshotError.missingRequiredFile(SnapshotFile.organization.rawValue)
         }
+        var encoded: [String: [Data]] = [:]
+        var keys: [String: Set<String>] = [:]
+        for (name, items) in lists {
+            encoded[name] = items.map {
+                (try? JSONSerialization.data(withJSONObject: $0, options: [.withoutEscapingSlashes])) ?? Data("{}".utf8)
+            }
+            keys[name] = items.reduce(into: Set<String>()) { $0.formUnion($1.keys) }
+        }
         self.lists = lists
         self.objects = objects
         self.statuses = statuses
+        self.encoded = encoded
+        self.keys = keys
     }
 
     var tenantID: String {
