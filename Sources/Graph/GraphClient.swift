@@ -1,3 +1,4 @@
+import EntraModel
 import Foundation
 import Logging
 
@@ -179,7 +180,7 @@ public struct GraphClient: Sendable {
 
     /// A page's `value` items as JSON text (without brackets), how many, and its next link.
     static func split(_ body: Data, request: GraphRequest) throws -> (Data, Int, String?) {
-        if let page = PageScanner.scan(body) {
+        if let page = JSONListScanner.scan(body) {
             let base = body.startIndex
             return (body.subdata(in: (base + page.items.lowerBound)..<(base + page.items.upperBound)), page.count, page.nextLink)
         }

@@ -19,16 +19,24 @@ final class EmulatorStore: @unchecked Sendable {
         let manager = FileManager.default
         var lists: [String: [[String: Any]]] = [:]
         var objects: [String: [String: Any]] = [:]
+        var encoded: [String: [Data]] = [:]
         func parse(_ url: URL, name: String) throws -> Any {
             let data = try Data(contentsOf: url)
             guard let utf8 = TextEncoding.utf8(data) else {
                 throw SnapshotError.unreadable(file: name, reason: "not UTF-8 or UTF-16 text")
             }
+            let json: Any
             do {
-                return try JSONSerialization.jsonObject(with: utf8)
+                json = try JSONSerialization.jsonObject(with: utf8)
             } catch {
                 throw SnapshotError.unreadable(file: name, reason: "not JSON")
             }
+            // Keep each item's bytes as the file has them, to serve without re-encoding.
+            if let page = JSONListScanner.scan(utf8, itemRanges: true) {
+                let base = utf8.startIndex
+                encoded[name] = page.itemRanges.map { utf8.subdata(in: (base + $0.lowerBound)..<(base + $0.upperBound)) }
+            }
+            return json
         }
         func store(_ json: Any, as name: String) {
             if let array = json as? [[String: Any]] {
@@ -67,11 +75,12 @@ final class EmulatorStore: @unchecked Sendable {
         guard lists[SnapshotFile.organization.rawValue] != nil else {
             throw SnapshotError.missingRequiredFile(SnapshotFile.organization.rawValue)
         }
-        var encoded: [String: [Data]] = [:]
         var keys: [String: Set<String>] = [:]
         for (name, items) in lists {
-            encoded[name] = items.map {
-                (try? JSONSerialization.data(withJSONObject: $0, options: [.withoutEscapingSlashes])) ?? Data("{}".utf8)
+            if encoded[name]?.count != items.count {
+                encoded[name] = items.map {
+                    (try? JSONSerialization.data(withJSONObject: $0, options: [.withoutEscapingSlashes])) ?? Data("{}".utf8)
+                }
             }
             keys[name] = items.reduce(into: Set<String>()) { $0.formUnion($1.keys) }
         }

@@ -1,5 +1,6 @@
 import Foundation
-@testable import Graph
+import EntraModel
+import Graph
 import Testing
 
 @Suite("Graph pages merged by bytes")
@@ -10,8 +11,10 @@ struct PageMergeTests {
               #"{ "value" : [ {"id":"1","n":"a]}\"{["} , {"id":"2","v":[1,{"x":null}],"b":true} ] , "@odata.nextLink" : "https:\/\/graph.microsoft.com\/v1.0\/users?$skiptoken=a" }"#,
           ])
     func scan(page: String) throws {
-        let scanned = try #require(PageScanner.scan(Data(page.utf8)))
+        let scanned = try #require(JSONListScanner.scan(Data(page.utf8), itemRanges: true))
         #expect(scanned.count == 2)
+        #expect(scanned.itemRanges.map { String(decoding: Data(page.utf8).subdata(in: $0), as: UTF8.self).prefix(10) }
+                == [#"{"id":"1","#, #"{"id":"2","#])
         #expect(scanned.nextLink == "https://graph.microsoft.com/v1.0/users?$skiptoken=a")
         let items = Data(page.utf8).subdata(in: scanned.items)
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data("[".utf8) + items + Data("]".utf8)) as? [[String: Any]])
@@ -21,11 +24,11 @@ struct PageMergeTests {
 
     @Test("Empty pages, and pages it cannot read, fall back safely")
     func edges() throws {
-        #expect(PageScanner.scan(Data(#"{"value":[]}"#.utf8))?.count == 0)
-        #expect(PageScanner.scan(Data(#"{"value":[1,2,3]}"#.utf8))?.count == 3)
-        #expect(PageScanner.scan(Data(#"{"error":{"code":"x"}}"#.utf8)) == nil)
-        #expect(PageScanner.scan(Data(#"[1,2]"#.utf8)) == nil)
-        #expect(PageScanner.scan(Data(#"{"value":[{"id":"1"}"#.utf8)) == nil)
+        #expect(JSONListScanner.scan(Data(#"{"value":[]}"#.utf8))?.count == 0)
+        #expect(JSONListScanner.scan(Data(#"{"value":[1,2,3]}"#.utf8))?.count == 3)
+        #expect(JSONListScanner.scan(Data(#"{"error":{"code":"x"}}"#.utf8)) == nil)
+        #expect(JSONListScanner.scan(Data(#"[1,2]"#.utf8)) == nil)
+        #expect(JSONListScanner.scan(Data(#"{"value":[{"id":"1"}"#.utf8)) == nil)
     }
 
     @Test("Merged pages are one valid value list, empty pages included")

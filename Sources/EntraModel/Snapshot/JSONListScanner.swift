@@ -1,21 +1,32 @@
 import Foundation
 
-/// Finds a Graph page's `value` array and `@odata.nextLink` without building objects, so pages can be merged by
-/// copying bytes. Returns nil for anything it does not understand; the caller then parses the page fully.
-struct PageScanner {
-    struct Page {
+/// Finds a Graph list's `value` array, its items and `@odata.nextLink` without building objects, so pages can be
+/// merged, and items served, by copying bytes. Returns nil for anything it does not understand; callers then parse
+/// fully. Offsets count from the start of the data.
+public struct JSONListScanner {
+    public struct Page: Sendable {
         /// The bytes between `[` and `]` of `value`.
-        var items: Range<Int>
-        var count: Int
-        var nextLink: String?
+        public var items: Range<Int>
+        public var count: Int
+        /// Each item's bytes, when asked for.
+        public var itemRanges: [Range<Int>]
+        public var nextLink: String?
     }
 
-    static func scan(_ data: Data) -> Page? {
+    public static func scan(_ data: Data, itemRanges: Bool = false) -> Page? {
         data.withUnsafeBytes { buffer in
-            var scanner = PageScanner(bytes: buffer)
+            var scanner = JSONListScanner(bytes: buffer, collectsItems: itemRanges)
             return scanner.page()
         }
     }
+
+    init(bytes: UnsafeRawBufferPointer, collectsItems: Bool) {
+        self.bytes = bytes
+        self.collectsItems = collectsItems
+    }
+
+    let collectsItems: Bool
+    var ranges: [Range<Int>] = []
 
     let bytes: UnsafeRawBufferPointer
     var index = 0
@@ -49,7 +60,7 @@ struct PageScanner {
             if peek() == UInt8(ascii: ",") { index += 1 }
         }
         guard let items else { return nil }
-        return Page(items: items.0, count: items.1, nextLink: nextLink)
+        return Page(items: items.0, count: items.1, itemRanges: ranges, nextLink: nextLink)
     }
 
     func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
@@ -89,7 +100,9 @@ struct PageScanner {
             return (start..<start, 0)
         }
         while true {
+            let itemStart = index
             guard skipValue() else { return nil }
+            if collectsItems { ranges.append(itemStart..<index) }
             count += 1
             skipSpace()
             switch peek() {
