@@ -226,8 +226,12 @@ public struct GraphQuery: Sendable, Hashable {
     public var filter: String?
     public var top: Int?
     public var eventualConsistency: Bool
+    /// ARM's `api-version`.
+    public var apiVersion: String?
 
-    public init(select: [String] = [], filter: String? = nil, top: Int? = nil, eventualConsistency: Bool = false) {
+    public init(select: [String] = [], filter: String? = nil, top: Int? = nil, eventualConsistency: Bool = false,
+                apiVersion: String? = nil) {
+        self.apiVersion = apiVersion
         self.select = select
         self.filter = filter
         self.top = top
@@ -240,6 +244,7 @@ public struct GraphQuery: Sendable, Hashable {
         if let filter { items.append(URLQueryItem(name: "$filter", value: filter)) }
         if let top { items.append(URLQueryItem(name: "$top", value: String(top))) }
         if eventualConsistency { items.append(URLQueryItem(name: "$count", value: "true")) }
+        if let apiVersion { items.append(URLQueryItem(name: "api-version", value: apiVersion)) }
         return items
     }
 }

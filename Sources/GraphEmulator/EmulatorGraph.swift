@@ -13,6 +13,7 @@ extension GraphEmulator {
         "/identity/conditionalaccess/namedlocations": .namedLocations,
         "/policies/authenticationstrengthpolicies": .authenticationStrengths,
         "/auditlogs/signins": .signIns, "/auditlogs/directoryaudits": .directoryAudits,
+        "/providers/microsoft.aadiam/diagnosticsettings": .diagnosticSettings,
     ]
 
     func serve(resource: String, request: EmulatorRequest) -> EmulatorResponse {
