@@ -26,6 +26,15 @@ public enum GraphCloud: String, CaseIterable, Sendable {
         }
     }
 
+    /// Azure Resource Manager, for the tenant's Entra diagnostic settings.
+    public var armHost: String {
+        switch self {
+        case .global: "management.azure.com"
+        case .usgov, .dod: "management.usgovcloudapi.net"
+        case .china: "management.chinacloudapi.cn"
+        }
+    }
+
     public var graphHost: String {
         switch self {
         case .global: "graph.microsoft.com"
@@ -63,9 +72,11 @@ public struct GraphEndpoints: Sendable, Hashable {
         authority.appendingPathComponent(tenant).appendingPathComponent("oauth2/v2.0/devicecode")
     }
 
-    /// `{graph}/{version}{path}` with the query items given; `path` starts with `/`.
+    /// `{graph}/{version}{path}` with the query items given; `path` starts with `/`; an empty version is left out
+    /// (ARM).
     public func url(_ path: String, version: String = "v1.0", query: [URLQueryItem] = []) -> URL? {
-        guard var components = URLComponents(string: Self.trimmed(graph) + "/" + version + path) else { return nil }
+        let prefix = version.isEmpty ? "" : "/" + version
+        guard var components = URLComponents(string: Self.trimmed(graph) + prefix + path) else { return nil }
         if !query.isEmpty {
             components.queryItems = (components.queryItems ?? []) + query
             // `+` is literal in URLComponents but a space in Graph's query parsing.

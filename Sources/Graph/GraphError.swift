@@ -80,6 +80,7 @@ public enum GraphPermissions {
     public static func required(forPath path: String) -> String? {
         let path = path.lowercased()
         let table: [(String, String)] = [
+            ("/auditlogs/directoryaudits", "AuditLog.Read.All and Directory.Read.All"),
             ("/auditlogs/", "AuditLog.Read.All"),
             ("/authentication/methods", "UserAuthenticationMethod.Read.All"),
             ("/rolemanagement/directory/roleassignmentscheduleinstances", "RoleAssignmentSchedule.Read.Directory"),
@@ -101,6 +102,6 @@ public enum GraphPermissions {
         "Organization.Read.All", "Domain.Read.All", "User.Read.All", "Group.Read.All", "GroupMember.Read.All",
         "RoleManagement.Read.Directory", "RoleAssignmentSchedule.Read.Directory",
         "RoleEligibilitySchedule.Read.Directory", "Policy.Read.All", "UserAuthenticationMethod.Read.All",
-        "AuditLog.Read.All",
+        "AuditLog.Read.All", "Directory.Read.All",
     ]
 }

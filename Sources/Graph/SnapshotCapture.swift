@@ -13,14 +13,18 @@ public enum CaptureEvent: Sendable {
 /// the capture, so nothing partial is ever written.
 public struct SnapshotCapture: Sendable {
     public let client: GraphClient
+    /// Azure Resource Manager (diagnostic settings); nil leaves the ARM files out.
+    public let arm: GraphClient?
     public let cloud: String
     public let capturedBy: String
     let now: @Sendable () -> Date
     let progress: @Sendable (CaptureEvent) -> Void
 
-    public init(client: GraphClient, cloud: String, capturedBy: String, now: @escaping @Sendable () -> Date = { Date() },
+    public init(client: GraphClient, arm: GraphClient? = nil, cloud: String, capturedBy: String,
+                now: @escaping @Sendable () -> Date = { Date() },
                 progress: @escaping @Sendable (CaptureEvent) -> Void = { _ in }) {
         self.client = client
+        self.arm = arm
         self.cloud = cloud
         self.capturedBy = capturedBy
         self.now = now
@@ -92,6 +96,12 @@ public struct SnapshotCapture: Sendable {
         }
         record(try await optional(.directoryAudits, path: "/auditLogs/directoryAudits"),
                as: SnapshotFile.directoryAudits.rawValue, files: &files, statuses: &statuses)
+        if let arm {
+            let query = GraphQuery(apiVersion: "2017-04-01-preview")
+            record(try await optional(.diagnosticSettings, path: "/providers/microsoft.aadiam/diagnosticSettings",
+                                      version: "", query: query, client: arm),
+                   as: SnapshotFile.diagnosticSettings.rawValue, files: &files, statuses: &statuses)
+        }
 
         let tenantID = directory.organization.id
         let manifest = Manifest(tenantId: tenantID, cloud: cloud, capturedAt: started, capturedBy: capturedBy,
@@ -142,17 +152,21 @@ public struct SnapshotCapture: Sendable {
         return try await optional(job.file, path: job.path, query: job.query, isList: job.isList)
     }
 
-    func list(_ file: SnapshotFile, _ path: String, _ query: GraphQuery) async throws -> Data {
+    func list(_ file: SnapshotFile, _ path: String, _ query: GraphQuery, version: String = "v1.0",
+              client: GraphClient? = nil) async throws -> Data {
         progress(.started(file: file.rawValue))
         let progress = self.progress
-        return try await client.list(path, query: query) { count in progress(.items(file: file.rawValue, count: count)) }
+        return try await (client ?? self.client).list(path, version: version, query: query) { count in
+            progress(.items(file: file.rawValue, count: count))
+        }
     }
 
     /// An optional file: a licence or permission refusal (or a 404) is recorded instead of failing the capture.
-    func optional(_ file: SnapshotFile, path: String, query: GraphQuery = GraphQuery(), isList: Bool = true)
-        async throws -> Outcome {
+    func optional(_ file: SnapshotFile, path: String, version: String = "v1.0", query: GraphQuery = GraphQuery(),
+                  isList: Bool = true, client: GraphClient? = nil) async throws -> Outcome {
         do {
-            return .data(isList ? try await list(file, path, query) : try await client.object(path))
+            return .data(isList ? try await list(file, path, query, version: version, client: client)
+                                : try await (client ?? self.client).object(path))
         } catch let error as GraphError {
             guard let entry = Self.refusal(error) else { throw error }
             return .unavailable(entry)
@@ -166,7 +180,7 @@ public struct SnapshotCapture: Sendable {
         case .forbidden(_, let code, _, _) where code.map(licence.contains) == true,
              .http(_, 400, let code, _) where code.map(licence.contains) == true:
             return Manifest.FileEntry(status: "notLicensed", message: error.description)
-        case .forbidden:
+        case .forbidden, .http(_, 401, _, _):
             return Manifest.FileEntry(status: "forbidden", message: error.description)
         case .http(_, 404, _, _):
             return Manifest.FileEntry(status: "error", message: error.description)

@@ -13,6 +13,7 @@ extension GraphEmulator {
         "/identity/conditionalaccess/namedlocations": .namedLocations,
         "/policies/authenticationstrengthpolicies": .authenticationStrengths,
         "/auditlogs/signins": .signIns, "/auditlogs/directoryaudits": .directoryAudits,
+        "/providers/microsoft.aadiam/diagnosticsettings": .diagnosticSettings,
     ]
 
     func serve(resource: String, request: EmulatorRequest) -> EmulatorResponse {
@@ -31,14 +32,14 @@ extension GraphEmulator {
                 return refusal
             }
             guard let items = store.lists[file.rawValue] else { return notFound(resource) }
-            return page(items, request: request)
+            return page(items, file: file.rawValue, request: request)
         }
         if parts.count == 3, parts[0] == "groups", parts[2] == "members" {
             let key = "\(SnapshotFile.groupMembers.rawValue)/\(parts[1])"
             guard let items = store.lists[key] ?? (exists(parts[1], in: .groups) ? [] : nil) else {
                 return notFound(resource)
             }
-            return page(items, request: request)
+            return page(items, file: key, request: request)
         }
         if parts.count == 4, parts[0] == "users", parts[2] == "authentication", parts[3] == "methods" {
             if let refusal = refusal(for: SnapshotFile.authenticationMethods.rawValue) { return refusal }
@@ -46,7 +47,7 @@ extension GraphEmulator {
             guard let items = store.lists[key] ?? (exists(parts[1], in: .users) ? [] : nil) else {
                 return notFound(resource)
             }
-            return page(items, request: request)
+            return page(items, file: key, request: request)
         }
         return .graphError(400, "BadRequest", "Resource not found for the segment '\(parts.last ?? "")'.")
     }
@@ -81,33 +82,57 @@ extension GraphEmulator {
     }
 
     /// `$filter`, `$select`, `$top` and `$skiptoken` over a list.
-    func page(_ all: [[String: Any]], request: EmulatorRequest) -> EmulatorResponse {
-        var items = all
+    func page(_ all: [[String: Any]], file: String, request: EmulatorRequest) -> EmulatorResponse {
+        var indices = Array(all.indices)
         if let filter = request.query["$filter"] {
             guard let clauses = Self.clauses(filter) else {
                 return .graphError(400, "BadRequest", "Invalid filter clause: the emulator understands `field eq 'value'` joined by `or`.")
             }
-            items = items.filter { item in
+            indices = indices.filter { index in
                 clauses.contains { clause in
-                    Self.value(at: clause.path, in: item).map { $0.caseInsensitiveCompare(clause.value) == .orderedSame } ?? false
+                    Self.value(at: clause.path, in: all[index]).map { $0.caseInsensitiveCompare(clause.value) == .orderedSame } ?? false
                 }
             }
         }
         let size = min(request.query["$top"].flatMap(Int.init) ?? options.pageSize, options.pageSize)
-        let offset = request.query["$skiptoken"].flatMap(Int.init) ?? 0
-        let end = min(items.count, offset + max(1, size))
-        var slice = offset < end ? Array(items[offset..<end]) : []
-        if let select = request.query["$select"] {
-            let keep = Set(select.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } + ["id"])
-            slice = slice.map { item in item.filter { keep.contains($0.key) || $0.key.hasPrefix("@odata.") } }
-        }
-        var body: [String: Any] = ["@odata.context": "\(request.baseURL)/v1.0/$metadata", "value": slice]
-        if end < items.count {
+        let offset = max(0, request.query["$skiptoken"].flatMap(Int.init) ?? 0)
+        let end = min(indices.count, offset + max(1, size))
+        let slice = offset < end ? Array(indices[offset..<end]) : []
+        var nextLink: String?
+        if end < indices.count {
             var query = request.query
             query["$skiptoken"] = String(end)
-            body["@odata.nextLink"] = request.baseURL + request.path + "?" + Self.encode(query)
+            nextLink = request.baseURL + request.path + "?" + Self.encode(query)
         }
+        let context = "\(request.baseURL)/v1.0/$metadata"
+        let keep = request.query["$select"].map {
+            Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } + ["id"])
+        }
+        let allKept = keep.map { keep in (store.keys[file] ?? []).allSatisfy { keep.contains($0) || $0.hasPrefix("@odata.") } } ?? true
+        if allKept, let encoded = store.encoded[file], encoded.count == all.count {
+            // Every key survives $select: join the items' JSON encoded at load time.
+            var body = Data(#"{"@odata.context":"#.utf8) + Self.jsonString(context)
+            if let nextLink { body += Data(#","@odata.nextLink":"#.utf8) + Self.jsonString(nextLink) }
+            body += Data(#","value":["#.utf8)
+            for (position, index) in slice.enumerated() {
+                if position > 0 { body.append(UInt8(ascii: ",")) }
+                body += encoded[index]
+            }
+            body += Data("]}".utf8)
+            return EmulatorResponse(status: 200, headers: ["Content-Type": "application/json"], body: body)
+        }
+        var items = slice.map { all[$0] }
+        if let keep {
+            items = items.map { item in item.filter { keep.contains($0.key) || $0.key.hasPrefix("@odata.") } }
+        }
+        var body: [String: Any] = ["@odata.context": context, "value": items]
+        if let nextLink { body["@odata.nextLink"] = nextLink }
         return .json(200, body)
+    }
+
+    static func jsonString(_ text: String) -> Data {
+        (try? JSONSerialization.data(withJSONObject: text, options: [.fragmentsAllowed, .withoutEscapingSlashes]))
+            ?? Data("\"\"".utf8)
     }
 
     struct Clause {

@@ -10,21 +10,33 @@ final class EmulatorStore: @unchecked Sendable {
     let objects: [String: [String: Any]]
     /// manifest.json's statuses: files the tenant "cannot" serve.
     let statuses: [String: String]
+    /// Each list item's JSON, encoded once, and the keys a list's items use: pages whose `$select` keeps every key
+    /// are served by joining these bytes.
+    let encoded: [String: [Data]]
+    let keys: [String: Set<String>]
 
     init(folder: URL) throws {
         let manager = FileManager.default
         var lists: [String: [[String: Any]]] = [:]
         var objects: [String: [String: Any]] = [:]
+        var encoded: [String: [Data]] = [:]
         func parse(_ url: URL, name: String) throws -> Any {
             let data = try Data(contentsOf: url)
             guard let utf8 = TextEncoding.utf8(data) else {
                 throw SnapshotError.unreadable(file: name, reason: "not UTF-8 or UTF-16 text")
             }
+            let json: Any
             do {
-                return try JSONSerialization.jsonObject(with: utf8)
+                json = try JSONSerialization.jsonObject(with: utf8)
             } catch {
                 throw SnapshotError.unreadable(file: name, reason: "not JSON")
             }
+            // Keep each item's bytes as the file has them, to serve without re-encoding.
+            if let page = JSONListScanner.scan(utf8, itemRanges: true) {
+                let base = utf8.startIndex
+                encoded[name] = page.itemRanges.map { utf8.subdata(in: (base + $0.lowerBound)..<(base + $0.upperBound)) }
+            }
+            return json
         }
         func store(_ json: Any, as name: String) {
             if let array = json as? [[String: Any]] {
@@ -63,9 +75,20 @@ final class EmulatorStore: @unchecked Sendable {
         guard lists[SnapshotFile.organization.rawValue] != nil else {
             throw SnapshotError.missingRequiredFile(SnapshotFile.organization.rawValue)
         }
+        var keys: [String: Set<String>] = [:]
+        for (name, items) in lists {
+            if encoded[name]?.count != items.count {
+                encoded[name] = items.map {
+                    (try? JSONSerialization.data(withJSONObject: $0, options: [.withoutEscapingSlashes])) ?? Data("{}".utf8)
+                }
+            }
+            keys[name] = items.reduce(into: Set<String>()) { $0.formUnion($1.keys) }
+        }
         self.lists = lists
         self.objects = objects
         self.statuses = statuses
+        self.encoded = encoded
+        self.keys = keys
     }
 
     var tenantID: String {

@@ -63,7 +63,8 @@ public struct GraphEmulator: Sendable {
             default: break
             }
         }
-        guard request.method == "GET", let version = parts.first, version == "v1.0" || version == "beta" else {
+        let isARM = request.path.lowercased().hasPrefix("/providers/microsoft.aadiam/diagnosticsettings")
+        guard request.method == "GET", let version = parts.first, version == "v1.0" || version == "beta" || isARM else {
             return .graphError(400, "BadRequest", "Unsupported request: \(request.method) \(request.path)")
         }
         guard let authorization = request.headers["authorization"], authorization.hasPrefix("Bearer "),
@@ -78,7 +79,7 @@ public struct GraphEmulator: Sendable {
         if options.failEvery > 0, number % options.failEvery == 0 {
             return .graphError(503, "ServiceUnavailable", "The service is temporarily unavailable.")
         }
-        let resource = "/" + parts.dropFirst().joined(separator: "/")
+        let resource = isARM ? request.path : "/" + parts.dropFirst().joined(separator: "/")
         if options.failingPaths.contains(where: { $0.caseInsensitiveCompare(resource) == .orderedSame }) {
             return .graphError(500, "InternalServerError", "The emulator was told to fail \(resource).")
         }

@@ -19,6 +19,10 @@ struct LiveOptions: ParsableArguments {
     @Option(help: "Sign-in authority base URL instead of the cloud's (e.g. the emulator).")
     var authority: String?
 
+    @Option(name: .customLong("arm-endpoint"),
+            help: "Azure Resource Manager base URL instead of the cloud's, for diagnostic-settings.json (with --graph-endpoint, ARM is read only when this is given).")
+    var armEndpoint: String?
+
     @Flag(name: .customLong("device-code"), help: "Sign a person in with the device code flow.")
     var deviceCode = false
 
@@ -32,7 +36,7 @@ struct LiveOptions: ParsableArguments {
         if let cloud, GraphCloud(name: cloud) == nil {
             throw ValidationError("--cloud '\(cloud)': use global, usgov, usgovhigh, dod or china.")
         }
-        for (flag, value) in [("--graph-endpoint", graphEndpoint), ("--authority", authority)] {
+        for (flag, value) in [("--graph-endpoint", graphEndpoint), ("--authority", authority), ("--arm-endpoint", armEndpoint)] {
             if let value, URL(string: value)?.host == nil {
                 throw ValidationError("\(flag) '\(value)' is not an absolute URL.")
             }
@@ -58,9 +62,23 @@ struct LiveOptions: ParsableArguments {
                 endpoints: endpoints, transport: transport, prompt: { Terminal.note($0) })
             let progress = CaptureProgress(enabled: isatty(STDERR_FILENO) == 1)
             progress.note("Reading \(tenant ?? configuration.tenant ?? "the tenant") from \(endpoints.graph.absoluteString) (\(kind))")
+            let retry = RetryPolicy(budget: .seconds(retryBudget))
             let client = GraphClient(endpoints: endpoints, tokens: TokenCache(provider: provider), transport: transport,
-                                     retry: RetryPolicy(budget: .seconds(retryBudget)), concurrency: concurrency)
-            let capture = SnapshotCapture(client: client, cloud: endpoints.cloud.rawValue,
+                                     retry: retry, concurrency: concurrency)
+            // ARM takes its own token (client credentials only), so a ready Graph token or a device code skips it.
+            var arm: GraphClient?
+            if provider is ClientSecretProvider || provider is ClientCertificateProvider, armEndpoint != nil || graphEndpoint == nil {
+                let armEndpoints = GraphEndpoints(
+                    cloud: endpoints.cloud,
+                    graph: armEndpoint.flatMap(URL.init(string:)) ?? URL(string: "https://\(endpoints.cloud.armHost)"),
+                    authority: endpoints.authority)
+                let armProvider = try Credentials.provider(
+                    tenant: tenant ?? configuration.tenant, deviceCode: false, environment: environment,
+                    endpoints: armEndpoints, transport: transport, prompt: { Terminal.note($0) }).provider
+                arm = GraphClient(endpoints: armEndpoints, tokens: TokenCache(provider: armProvider), transport: transport,
+                                  retry: retry, concurrency: concurrency)
+            }
+            let capture = SnapshotCapture(client: client, arm: arm, cloud: endpoints.cloud.rawValue,
                                           capturedBy: "breakglass \(Breakglass.version)", progress: progress.report)
             let files = try await capture.run(extraGroups: configuration.exclusionGroup.map { [$0] } ?? []) { snapshot in
                 TenantContext(snapshot: snapshot, configuration: configuration, now: Date()).emergencyAccounts

@@ -7,10 +7,10 @@ import Testing
 struct CaptureTests {
     static let asOf = "2026-11-01T09:00:00Z"
 
-    /// The good fixture without the ARM files (diagnostic settings, alert rules), which capture does not read.
+    /// The good fixture without alert-rules.json (ARM scheduled query rules), which capture does not read.
     static func served() throws -> URL {
         let folder = try Fixture.copy("good")
-        for name in ["diagnostic-settings.json", "alert-rules.json", "breakglass.yml"] {
+        for name in ["alert-rules.json", "breakglass.yml"] {
             try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
         }
         return folder
@@ -21,7 +21,8 @@ struct CaptureTests {
     func capture(_ base: URL, out: URL, extra: [String] = [], env: [String: String]? = nil) async throws -> CLI.Result {
         try await CLI.runDetached(
             ["snapshot", "--tenant", "contoso.onmicrosoft.com", "--out", out.path, "--config", Self.config,
-             "--graph-endpoint", base.absoluteString, "--authority", base.absoluteString] + extra,
+             "--graph-endpoint", base.absoluteString, "--authority", base.absoluteString,
+             "--arm-endpoint", base.absoluteString] + extra,
             environment: cleanEnvironment(env ?? ["AZURE_CLIENT_ID": "app", "AZURE_CLIENT_SECRET": "s3cret"]))
     }
 
@@ -45,6 +46,7 @@ struct CaptureTests {
         let servedUsers = try Data(contentsOf: served.appendingPathComponent("users.json"))
         #expect(try Self.ids(users) == Self.ids(servedUsers))
         #expect(try Self.ids(servedUsers).count > 4)
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("diagnostic-settings.json").path))
         let before = try await audit(served)
         let after = try await audit(out)
         #expect(before.status == after.status)

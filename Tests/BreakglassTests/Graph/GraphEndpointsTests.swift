@@ -17,6 +17,17 @@ struct GraphEndpointsTests {
         #expect(endpoints.scope == "https://\(cloud.graphHost)/.default")
     }
 
+    @Test("ARM hosts per cloud; ARM paths carry no Graph version")
+    func arm() {
+        #expect(GraphCloud.allCases.map(\.armHost)
+                == ["management.azure.com", "management.usgovcloudapi.net", "management.usgovcloudapi.net", "management.chinacloudapi.cn"])
+        let arm = GraphEndpoints(cloud: .china, graph: URL(string: "https://\(GraphCloud.china.armHost)"))
+        #expect(arm.url("/providers/microsoft.aadiam/diagnosticSettings", version: "",
+                        query: [URLQueryItem(name: "api-version", value: "2017-04-01-preview")])?.absoluteString
+                == "https://management.chinacloudapi.cn/providers/microsoft.aadiam/diagnosticSettings?api-version=2017-04-01-preview")
+        #expect(arm.scope == "https://management.chinacloudapi.cn/.default")
+    }
+
     @Test("Configuration names map to clouds")
     func names() {
         #expect(GraphCloud(name: "usgovhigh") == .usgov)
