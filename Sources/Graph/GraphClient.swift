@@ -189,7 +189,7 @@ public struct GraphClient: Sendable {
             throw GraphError.malformedResponse(request: request.summary, reason: "no \"value\" list")
         }
         let array = try JSONSerialization.data(withJSONObject: value, options: [.withoutEscapingSlashes])
-        return (array.dropFirst().dropLast(), value.count, page["@odata.nextLink"] as? String)
+        return (array.dropFirst().dropLast(), value.count, (page["@odata.nextLink"] ?? page["nextLink"]) as? String)
     }
 
     static func sameOrigin(_ a: URL, _ b: URL) -> Bool {

@@ -101,6 +101,7 @@ public struct SnapshotCapture: Sendable {
             record(try await optional(.diagnosticSettings, path: "/providers/microsoft.aadiam/diagnosticSettings",
                                       version: "", query: query, client: arm),
                    as: SnapshotFile.diagnosticSettings.rawValue, files: &files, statuses: &statuses)
+            record(try await alertRules(arm), as: SnapshotFile.alertRules.rawValue, files: &files, statuses: &statuses)
         }
 
         let tenantID = directory.organization.id
@@ -111,6 +112,28 @@ public struct SnapshotCapture: Sendable {
         encoder.dateEncodingStrategy = .iso8601
         files[SnapshotFile.manifest.rawValue] = try encoder.encode(manifest)
         return files
+    }
+
+    /// The scheduled query rules (log alerts) of every subscription the credentials can read, in one `value` list:
+    /// BG051 looks for the rules that watch the emergency accounts wherever they were deployed.
+    func alertRules(_ arm: GraphClient) async throws -> Outcome {
+        let subscriptions = try await optional(.alertRules, path: "/subscriptions", version: "",
+                                               query: GraphQuery(apiVersion: "2022-12-01"), client: arm)
+        guard case .data(let data) = subscriptions else { return subscriptions }
+        let ids = Self.values(data).compactMap { $0["subscriptionId"] as? String }.sorted()
+        var rules: [Any] = []
+        for id in ids {
+            let outcome = try await optional(
+                .alertRules, path: "/subscriptions/\(id)/providers/Microsoft.Insights/scheduledQueryRules", version: "",
+                query: GraphQuery(apiVersion: "2023-12-01"), client: arm)
+            // A subscription whose rules the credentials cannot read is skipped; the others still count.
+            if case .data(let page) = outcome { rules += Self.values(page) }
+        }
+        return .data(try JSONSerialization.data(withJSONObject: ["value": rules], options: [.sortedKeys]))
+    }
+
+    static func values(_ data: Data) -> [[String: Any]] {
+        ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["value"] as? [[String: Any]] ?? []
     }
 
     enum Outcome: Sendable {

@@ -34,6 +34,22 @@ extension GraphEmulator {
             guard let items = store.lists[file.rawValue] else { return notFound(resource) }
             return page(items, file: file.rawValue, request: request)
         }
+        // ARM: one emulated subscription holding the snapshot's scheduled query rules.
+        if lower == "/subscriptions" {
+            guard store.lists[SnapshotFile.alertRules.rawValue] != nil else { return page([], file: lower, request: request) }
+            let subscription: [String: Any] = [
+                "id": "/subscriptions/\(Self.subscriptionID)", "subscriptionId": Self.subscriptionID,
+                "displayName": "Emulated subscription", "state": "Enabled",
+            ]
+            return page([subscription], file: lower, request: request)
+        }
+        if parts.count == 5, parts[0] == "subscriptions", parts[2] == "providers", parts[3] == "microsoft.insights",
+           parts[4] == "scheduledqueryrules" {
+            let name = SnapshotFile.alertRules.rawValue
+            if let refusal = refusal(for: name) { return refusal }
+            guard parts[1] == Self.subscriptionID, let items = store.lists[name] else { return notFound(resource) }
+            return page(items, file: name, request: request)
+        }
         if parts.count == 3, parts[0] == "groups", parts[2] == "members" {
             let key = "\(SnapshotFile.groupMembers.rawValue)/\(parts[1])"
             guard let items = store.lists[key] ?? (exists(parts[1], in: .groups) ? [] : nil) else {
@@ -51,6 +67,8 @@ extension GraphEmulator {
         }
         return .graphError(400, "BadRequest", "Resource not found for the segment '\(parts.last ?? "")'.")
     }
+
+    static let subscriptionID = "00000000-0000-4000-8000-00000000a1e7"
 
     func exists(_ id: String, in file: SnapshotFile) -> Bool {
         store.lists[file.rawValue]?.contains { ($0["id"] as? String)?.lowercased() == id } ?? false

@@ -64,6 +64,7 @@ public struct GraphEmulator: Sendable {
             }
         }
         let isARM = request.path.lowercased().hasPrefix("/providers/microsoft.aadiam/diagnosticsettings")
+            || request.path.lowercased().hasPrefix("/subscriptions")
         guard request.method == "GET", let version = parts.first, version == "v1.0" || version == "beta" || isARM else {
             return .graphError(400, "BadRequest", "Unsupported request: \(request.method) \(request.path)")
         }

@@ -50,9 +50,14 @@ public struct JSONListScanner {
             if equal(key, "value") {
                 guard let found = array() else { return nil }
                 items = found
-            } else if equal(key, "@odata.nextLink") {
-                guard let range = string() else { return nil }
-                nextLink = decodeString(range)
+            } else if equal(key, "@odata.nextLink") || equal(key, "nextLink") {
+                // Graph says @odata.nextLink; Azure Resource Manager says nextLink (null on the last page).
+                if peek() == Self.quote {
+                    guard let range = string() else { return nil }
+                    nextLink = decodeString(range)
+                } else if !skipValue() {
+                    return nil
+                }
             } else if !skipValue() {
                 return nil
             }

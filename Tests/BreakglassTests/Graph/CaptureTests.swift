@@ -7,10 +7,10 @@ import Testing
 struct CaptureTests {
     static let asOf = "2026-11-01T09:00:00Z"
 
-    /// The good fixture without alert-rules.json (ARM scheduled query rules), which capture does not read.
+    /// The good fixture, every snapshot file of it (ARM diagnostic settings and alert rules included).
     static func served() throws -> URL {
         let folder = try Fixture.copy("good")
-        for name in ["alert-rules.json", "breakglass.yml"] {
+        for name in ["breakglass.yml"] {
             try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
         }
         return folder
@@ -47,6 +47,8 @@ struct CaptureTests {
         #expect(try Self.ids(users) == Self.ids(servedUsers))
         #expect(try Self.ids(servedUsers).count > 4)
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("diagnostic-settings.json").path))
+        let rules = try Data(contentsOf: out.appendingPathComponent("alert-rules.json"))
+        #expect(try Self.ids(rules) == Self.ids(try Data(contentsOf: served.appendingPathComponent("alert-rules.json"))))
         let before = try await audit(served)
         let after = try await audit(out)
         #expect(before.status == after.status)

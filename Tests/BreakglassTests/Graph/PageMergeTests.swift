@@ -22,6 +22,16 @@ struct PageMergeTests {
         #expect(parsed.first?["n"] as? String == "a]}\"{[")
     }
 
+    @Test("Azure Resource Manager's nextLink is followed like Graph's, and null ends the list")
+    func armNextLink() throws {
+        let page = #"{"value":[{"id":"r1"}],"nextLink":"https://management.azure.com/subscriptions/s/providers/Microsoft.Insights/scheduledQueryRules?api-version=2023-12-01&$skiptoken=2"}"#
+        let scanned = try #require(JSONListScanner.scan(Data(page.utf8)))
+        #expect(scanned.count == 1)
+        #expect(scanned.nextLink?.hasSuffix("$skiptoken=2") == true)
+        let last = try #require(JSONListScanner.scan(Data(#"{"nextLink":null,"value":[{"id":"r2"}]}"#.utf8)))
+        #expect(last.count == 1 && last.nextLink == nil)
+    }
+
     @Test("Empty pages, and pages it cannot read, fall back safely")
     func edges() throws {
         #expect(JSONListScanner.scan(Data(#"{"value":[]}"#.utf8))?.count == 0)
