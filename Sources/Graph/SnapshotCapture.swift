@@ -94,7 +94,7 @@ public struct SnapshotCapture: Sendable {
             record(try await optional(.signIns, path: "/auditLogs/signIns", query: GraphQuery(filter: filter)),
                    as: SnapshotFile.signIns.rawValue, files: &files, statuses: &statuses)
         }
-        record(try await optional(.directoryAudits, path: "/auditLogs/directoryAudits"),
+        record(try await directoryAudits(accounts: accounts, groups: extraGroups),
                as: SnapshotFile.directoryAudits.rawValue, files: &files, statuses: &statuses)
         if let arm {
             let query = GraphQuery(apiVersion: "2017-04-01-preview")
@@ -112,6 +112,26 @@ public struct SnapshotCapture: Sendable {
         encoder.dateEncodingStrategy = .iso8601
         files[SnapshotFile.manifest.rawValue] = try encoder.encode(manifest)
         return files
+    }
+
+    /// Audit records of what the emergency accounts did and what was done to them (and to the exclusion group):
+    /// one filtered request each, merged without duplicates, newest first — not the whole tenant's audit log.
+    func directoryAudits(accounts: [String], groups: [String]) async throws -> Outcome {
+        let filters = accounts.map { "initiatedBy/user/id eq '\($0)'" }
+            + (accounts + groups).map { "targetResources/any(t: t/id eq '\($0)')" }
+        guard !filters.isEmpty else { return .data(Data(#"{"value":[]}"#.utf8)) }
+        var records: [String: [String: Any]] = [:]
+        for filter in filters {
+            let outcome = try await optional(.directoryAudits, path: "/auditLogs/directoryAudits", query: GraphQuery(filter: filter))
+            guard case .data(let page) = outcome else { return outcome }
+            for record in Self.values(page) {
+                records[record["id"] as? String ?? UUID().uuidString] = record
+            }
+        }
+        let sorted = records.values.sorted {
+            ($0["activityDateTime"] as? String ?? "") > ($1["activityDateTime"] as? String ?? "")
+        }
+        return .data(try JSONSerialization.data(withJSONObject: ["value": sorted], options: [.sortedKeys]))
     }
 
     /// The scheduled query rules (log alerts) of every subscription the credentials can read, in one `value` list:

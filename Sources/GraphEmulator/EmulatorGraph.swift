@@ -107,9 +107,7 @@ extension GraphEmulator {
                 return .graphError(400, "BadRequest", "Invalid filter clause: the emulator understands `field eq 'value'` joined by `or`.")
             }
             indices = indices.filter { index in
-                clauses.contains { clause in
-                    Self.value(at: clause.path, in: all[index]).map { $0.caseInsensitiveCompare(clause.value) == .orderedSame } ?? false
-                }
+                clauses.contains { $0.matches(all[index]) }
             }
         }
         let size = min(request.query["$top"].flatMap(Int.init) ?? options.pageSize, options.pageSize)
@@ -153,15 +151,31 @@ extension GraphEmulator {
             ?? Data("\"\"".utf8)
     }
 
+    /// `path eq 'value'`, or with `collection`, the lambda `collection/any(t: t/path eq 'value')`.
     struct Clause {
         var path: [String]
         var value: String
+        var collection: [String]? = nil
+
+        func matches(_ item: [String: Any]) -> Bool {
+            func equal(_ object: [String: Any]) -> Bool {
+                GraphEmulator.value(at: path, in: object).map { $0.caseInsensitiveCompare(value) == .orderedSame } ?? false
+            }
+            guard let collection else { return equal(item) }
+            var current: Any? = item
+            for key in collection { current = (current as? [String: Any])?[key] }
+            return (current as? [[String: Any]])?.contains(where: equal) ?? false
+        }
     }
 
     /// `userId eq 'a' or userId eq 'b'` → clauses; nil for anything else.
     static func clauses(_ filter: String) -> [Clause]? {
         var clauses: [Clause] = []
         for part in filter.components(separatedBy: " or ") {
+            if let lambda = Self.lambda(part.trimmingCharacters(in: .whitespaces)) {
+                clauses.append(lambda)
+                continue
+            }
             let words = part.trimmingCharacters(in: .whitespaces).split(separator: " ", maxSplits: 2).map(String.init)
             guard words.count == 3, words[1] == "eq", words[2].hasPrefix("'"), words[2].hasSuffix("'"), words[2].count >= 2 else {
                 return nil
@@ -170,6 +184,16 @@ extension GraphEmulator {
             clauses.append(Clause(path: words[0].split(separator: "/").map(String.init), value: value))
         }
         return clauses
+    }
+
+    /// `targetResources/any(t: t/id eq 'x')`.
+    static func lambda(_ text: String) -> Clause? {
+        guard let match = text.wholeMatch(of: /(\S+)\/any\((\w+):\s*(\w+)\/(\S+)\s+eq\s+'(.*)'\)/),
+              match.output.2 == match.output.3
+        else { return nil }
+        return Clause(path: match.output.4.split(separator: "/").map(String.init),
+                      value: String(match.output.5).replacingOccurrences(of: "''", with: "'"),
+                      collection: match.output.1.split(separator: "/").map(String.init))
     }
 
     static func value(at path: [String], in item: [String: Any]) -> String? {

@@ -47,6 +47,9 @@ struct CaptureTests {
         #expect(try Self.ids(users) == Self.ids(servedUsers))
         #expect(try Self.ids(servedUsers).count > 4)
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("diagnostic-settings.json").path))
+        // Only the emergency accounts' audit records: what they did and what was done to them.
+        let audits = try Data(contentsOf: out.appendingPathComponent("directory-audits.json"))
+        #expect(try Self.ids(audits) == ["audit-1", "audit-2"])
         let rules = try Data(contentsOf: out.appendingPathComponent("alert-rules.json"))
         #expect(try Self.ids(rules) == Self.ids(try Data(contentsOf: served.appendingPathComponent("alert-rules.json"))))
         let before = try await audit(served)
