@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Writes Sources/Posture/Demo/DemoTenantFiles.swift from DemoTenant/: every *.json file and breakglass.yml, each as
-# a Swift raw multi-line string literal keyed by its path relative to DemoTenant/, keys sorted, so the output
-# depends only on the files. Needs bash and python3 (standard library only).
+# Writes Sources/Posture/Demo/DemoTenantFiles.swift from DemoTenant/: every *.json file (compact, as Graph sends it:
+# no indentation, key order kept, so the generated source stays small) and breakglass.yml, each as a Swift raw
+# multi-line string literal keyed by its path relative to DemoTenant/, keys sorted, so the output depends only on the
+# files. Needs bash and python3 (standard library only).
 #
 #   scripts/embed-demo-tenant.sh            # regenerate
 #   scripts/embed-demo-tenant.sh --check    # exit 1 when the generated file is out of date
@@ -16,6 +17,7 @@ generated="$(mktemp)"
 trap 'rm -f "$generated"' EXIT
 
 python3 - "$source_dir" "$generated" <<'PY'
+import json
 import os
 import re
 import sys
@@ -43,6 +45,8 @@ for path in paths:
     text = raw.decode("utf-8").replace("\r\n", "\n")
     if "\r" in text:
         sys.exit(f"{path}: contains a bare carriage return")
+    if path.endswith(".json"):
+        text = json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
     # A raw string with n '#' ends at '"""' + n '#' and interpolates at '\' + n '#': use one more '#' than the
     # longest run of '#' in the content, and neither can occur in it.
     longest = max((len(run) for run in re.findall(r"#+", text)), default=0)
