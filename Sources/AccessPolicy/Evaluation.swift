@@ -56,6 +56,9 @@ public struct PolicyVerdict: Sendable, Hashable {
     public var satisfied: Bool?
     /// Enforced (enabled) and applying: it takes part in the decision.
     public var isEnforced: Bool
+    /// For an applying policy that requires something: what decided each control — the capability and where it
+    /// came from, the strength combination and key model, or why nothing could — to compare with Entra's What If.
+    public var decidedBy: [String] = []
 
     public init(policyID: String, displayName: String, state: String, applies: Applicability, reasons: [String],
                 requires: Requirement?, satisfied: Bool?, isEnforced: Bool) {

@@ -57,6 +57,16 @@ extension GraphEmulator {
             }
             return page(items, file: key, request: request)
         }
+        // A custom strength's combinationConfigurations: the list the snapshot stores inside the policy object.
+        if parts.count == 4, parts[0] == "policies", parts[1] == "authenticationstrengthpolicies",
+           parts[3] == "combinationconfigurations" {
+            let name = SnapshotFile.authenticationStrengths.rawValue
+            if let refusal = refusal(for: name) { return refusal }
+            guard let policy = store.lists[name]?.first(where: { ($0["id"] as? String)?.lowercased() == parts[2] }) else {
+                return notFound(resource)
+            }
+            return page(policy["combinationConfigurations"] as? [[String: Any]] ?? [], file: lower, request: request)
+        }
         if parts.count == 4, parts[0] == "users", parts[2] == "authentication", parts[3] == "methods" {
             if let refusal = refusal(for: SnapshotFile.authenticationMethods.rawValue) { return refusal }
             let key = "\(SnapshotFile.authenticationMethods.rawValue)/\(parts[1])"

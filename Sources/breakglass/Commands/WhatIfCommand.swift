@@ -11,8 +11,8 @@ struct WhatIfCommand: AsyncParsableCommand {
         discussion: """
             One sign-in from the flags, or many from --batch FILE (JSON Lines: {"user": "…", "resource": \
             "azure-portal", "clientApp": "browser", "platform": "windows", "ip": "…", "country": "…", "userRisk": \
-            "none", "signInRisk": "none", "device": ["compliant"], "capabilities": ["mfa"]}, every field but user \
-            optional), answered one JSON line each, in order; a bad line gives {"line": N, "error": "…"}.
+            "none", "signInRisk": "none", "insiderRisk": "none", "device": ["compliant"], "deviceProperties": \
+            {"trustType": "AzureAD", "isCompliant": true}, "capabilities": ["mfa"]}, every field but user optional), answered one JSON line each, in order; a bad line gives {"line": N, "error": "…"}.
             Resources: \(Resource.aliases.keys.sorted().joined(separator: ", ")) or an application id.
             """
     )
@@ -27,10 +27,11 @@ struct WhatIfCommand: AsyncParsableCommand {
     @Option(help: "ISO 3166 two-letter country.") var country: String?
     @Option(help: "none, low, medium, high.") var userRisk: String?
     @Option(help: "none, low, medium, high.") var signInRisk: String?
+    @Option(help: "none, minor, moderate, elevated (Insider Risk Management).") var insiderRisk: String?
     @Option(help: "Device flags, comma-separated: compliant, hybridJoined (default: unregistered).") var device: String?
     @Option(name: .customLong("device-property"), help: "A device-filter property, name=value (repeatable).")
     var deviceProperties: [String] = []
-    @Option(help: "What the person can satisfy now, comma-separated (default: from registered methods).")
+    @Option(help: "What the person can satisfy now, comma-separated (default: from registered methods); the device flags add compliantDevice/domainJoinedDevice.")
     var capabilities: String?
     @Option(help: "JSON Lines file of sign-ins (- for stdin).", completion: .file()) var batch: String?
     @Option(help: "text or json.") var format: OutputFormat = .text
@@ -55,6 +56,7 @@ struct WhatIfCommand: AsyncParsableCommand {
         request.country = country
         request.userRisk = userRisk
         request.signInRisk = signInRisk
+        request.insiderRisk = insiderRisk
         request.device = device.map(Self.list)
         request.capabilities = capabilities.map(Self.list)
         if !deviceProperties.isEmpty {
