@@ -32,6 +32,12 @@ extension GraphEmulator {
                 return refusal
             }
             guard let items = store.lists[file.rawValue] else { return notFound(resource) }
+            if file == .authenticationStrengths {
+                // combinationConfigurations is a relationship: Graph's list leaves it out (the snapshot keeps it in
+                // the policy object, as `$expand` would); it is served under its own path below.
+                let listed = items.map { $0.filter { $0.key != "combinationConfigurations" } }
+                return page(listed, file: lower, request: request)
+            }
             return page(items, file: file.rawValue, request: request)
         }
         // ARM: one emulated subscription holding the snapshot's scheduled query rules.
