@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Graph resources, the snapshot format and the directory index.
@@ -27,7 +28,10 @@ let package = Package(
         // The check catalogue, configuration and the embedded demo tenant (BG070 reads Lockout's scenarios).
         .target(
             name: "Posture",
-            dependencies: ["EntraModel", "AccessPolicy", "Lockout", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "EntraModel", "AccessPolicy", "Lockout", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // The synthetic-tenant generator behind `breakglass bench`.
         .target(name: "Bench", dependencies: ["EntraModel"]),
@@ -38,8 +42,11 @@ let package = Package(
             name: "Monitoring",
             dependencies: ["EntraModel", "CStringSearch", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        // Renderers of audit results.
-        .target(name: "Reports", dependencies: ["Posture", "EntraModel"]),
+        // Renderers of audit results and of the runbook (Mustache templates).
+        .target(
+            name: "Reports",
+            dependencies: ["Posture", "EntraModel", .product(name: "Mustache", package: "swift-mustache")]
+        ),
         // Passwords, Shamir k-of-n shares and the hash-chained ledger.
         .target(
             name: "Custody",

@@ -10,6 +10,7 @@ public struct Configuration: Sendable, Hashable {
     public var guidance = Guidance()
     public var custody = Custody()
     public var monitoring = Monitoring()
+    public var runbook = Runbook()
 
     public init() {}
 
@@ -55,6 +56,18 @@ public struct Configuration: Sendable, Hashable {
 
     public struct Monitoring: Sendable, Hashable {
         public var notify: [Notifier] = []
+
+        public init() {}
+    }
+
+    /// What the printed runbook says about people (`breakglass runbook`), and where the current one is kept (BG064).
+    public struct Runbook: Sendable, Hashable {
+        /// Who may authorise use of the emergency accounts (names or roles, as the organisation says them).
+        public var authorizers: [String] = []
+        /// Where each custodian keeps their share sheet, by custodian name.
+        public var sheetLocations: [String: String] = [:]
+        /// The runbook on file (relative to the configuration file), which `audit` compares with the tenant.
+        public var file: String?
 
         public init() {}
     }
@@ -177,11 +190,32 @@ extension Configuration {
                     }
                     return true
                 }
+            case "runbook": try config.runbook.read(value, path, reader)
             default: return false
             }
             return true
         }
         return config
+    }
+}
+
+extension Configuration.Runbook {
+    fileprivate mutating func read(_ node: Node, _ path: String, _ reader: YAMLReader) throws {
+        try reader.mapping(node, path: path) { key, value, path in
+            switch key {
+            case "authorizers": authorizers = try reader.sequence(value, path) { try reader.string($0, $1) }
+            case "file": file = try reader.string(value, path)
+            case "sheetLocations":
+                var locations: [String: String] = [:]
+                try reader.mapping(value, path: path) { name, location, path in
+                    locations[name] = try reader.string(location, path)
+                    return true
+                }
+                sheetLocations = locations
+            default: return false
+            }
+            return true
+        }
     }
 }
 
