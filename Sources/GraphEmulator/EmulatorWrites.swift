@@ -43,12 +43,23 @@ actor EmulatorWrites {
 
     private func hash(_ password: String) -> [UInt8] { Array(SHA256.hash(data: salt + Array(password.utf8))) }
 
-    /// Resource Owner Password Credentials: whether `password` is the one last set for `userPrincipalName`.
+    /// Resource Owner Password Credentials: whether `password` is the one last set for `userPrincipalName`. A
+    /// success is logged as Entra logs it: a sign-ins record and the user's `signInActivity`.
     func checkPassword(userPrincipalName: String, password: String) -> Bool {
-        guard let user = list(SnapshotFile.users.rawValue).first(where: {
+        var users = list(SnapshotFile.users.rawValue)
+        guard let index = users.firstIndex(where: {
             ($0["userPrincipalName"] as? String)?.caseInsensitiveCompare(userPrincipalName) == .orderedSame
-        }), let id = user["id"] as? String, let stored = passwords[id.lowercased()] else { return false }
-        return stored == hash(password)
+        }), let id = (users[index]["id"] as? String)?.lowercased(), let stored = passwords[id], stored == hash(password)
+        else { return false }
+        let now = Self.now()
+        users[index]["signInActivity"] = ["lastSignInDateTime": now, "lastSuccessfulSignInDateTime": now]
+        lists[SnapshotFile.users.rawValue] = users
+        lists[SnapshotFile.signIns.rawValue] = list(SnapshotFile.signIns.rawValue) + [[
+            "id": UUID().uuidString.lowercased(), "createdDateTime": now, "userId": id, "userPrincipalName": userPrincipalName,
+            "appId": "1b730954-1685-4b74-9bfd-dac224a7b894", "appDisplayName": "Azure Active Directory PowerShell",
+            "clientAppUsed": "Mobile Apps and Desktop clients", "isInteractive": true, "status": ["errorCode": 0],
+        ] as [String: Any]]
+        return true
     }
 
     // MARK: Graph

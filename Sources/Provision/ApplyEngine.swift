@@ -123,7 +123,7 @@ public struct ApplyEngine: Sendable {
         let now = Dictionary(current.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         let started = Set(plan.steps.filter { journal.entry($0.id) != nil }.flatMap(\.touches))
         let groupID = journal.outputs[PlanPlaceholder.group]
-            ?? (try? TenantState.exclusionGroup(in: snapshot, subjects: plan.subjects))??.id
+            ?? (try? TenantState.exclusionGroup(in: snapshot, subjects: plan.subjects))?.id.lowercased()
         let rawPolicies = try TenantState.rawPolicies(files)
         var changes: [String] = []
         for key in Set(planned.keys).union(now.keys).sorted() {
@@ -472,11 +472,8 @@ public struct ApplyEngine: Sendable {
 }
 
 extension JSONValue {
-    subscript(key: String) -> JSONValue? {
-        if case .object(let members) = self { return members[key] }
+    var arrayValue: [JSONValue]? {
+        if case .array(let items) = self { return items }
         return nil
     }
-
-    var stringValue: String? { if case .string(let text) = self { text } else { nil } }
-    var arrayValue: [JSONValue]? { if case .array(let items) = self { items } else { nil } }
 }

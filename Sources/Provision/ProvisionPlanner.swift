@@ -67,7 +67,7 @@ public enum ProvisionPlanner {
         }
         var notes: [String] = []
         if upns.isEmpty {
-            upns = (1...max(2, configuration.guidance.minAccounts)).map { String(format: "bg-%02d@%@", $0, initial.lowercased()) }
+            upns = (1...max(2, configuration.guidance.minAccounts)).map { "bg-" + String(format: "%02d", $0) + "@" + initial.lowercased() }
             notes.append("No emergencyAccounts in breakglass.yml: the plan creates \(upns.joined(separator: ", ")); "
                 + "declare them there (userPrincipalName) so audits know them.")
         }

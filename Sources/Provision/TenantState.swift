@@ -26,9 +26,9 @@ public enum TenantState {
             let user = directory.user(idOrUPN: account)
             items.append(StateItem(key: "user:\(account.lowercased())", label: "account \(account)",
                                    digest: user.map { digest(userFacts($0)) } ?? StateItem.absent))
-            let roles = user.map { roles(of: $0.id, snapshot: snapshot) } ?? []
+            let held: [String] = user.map { Self.roles(of: $0.id, snapshot: snapshot) } ?? []
             items.append(StateItem(key: "roles:\(account.lowercased())", label: "the roles of \(account)",
-                                   digest: digest(.array(roles.map { .string($0) }))))
+                                   digest: digest(.array(held.map { JSONValue.string($0) }))))
         }
         if subjects.groupName != nil || subjects.groupID != nil {
             let group = try exclusionGroup(in: snapshot, subjects: subjects)
@@ -112,7 +112,10 @@ public enum TenantState {
             if case .array(let items)? = object["value"] { list = items } else { list = [value] }
         default: list = []
         }
-        return list.compactMap { if case .object(let object) = $0 { object } else { nil } }
+        return list.compactMap { value -> [String: JSONValue]? in
+            if case .object(let object) = value { return object }
+            return nil
+        }
     }
 
     /// Graph's annotations and the modification time left out: neither changes what the policy does.

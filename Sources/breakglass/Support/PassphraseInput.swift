@@ -35,11 +35,11 @@ struct PassphraseOptions: ParsableArguments {
 
     /// Reads one line from /dev/tty with echo turned off (and restored, whatever happens).
     static func readFromTerminal(_ prompt: String) throws -> Secret {
-        let descriptor = open("/dev/tty", O_RDWR | O_CLOEXEC)
+        let descriptor = Foundation.open("/dev/tty", O_RDWR | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw UsageError("no terminal to ask for the passphrase: give --passphrase-file or set BREAKGLASS_PASSPHRASE")
         }
-        defer { close(descriptor) }
+        defer { Foundation.close(descriptor) }
         var original = termios()
         guard tcgetattr(descriptor, &original) == 0 else { throw UsageError("cannot turn off echo on the terminal") }
         var silent = original
@@ -47,12 +47,12 @@ struct PassphraseOptions: ParsableArguments {
         guard tcsetattr(descriptor, TCSAFLUSH, &silent) == 0 else { throw UsageError("cannot turn off echo on the terminal") }
         defer {
             _ = tcsetattr(descriptor, TCSAFLUSH, &original)
-            _ = write(descriptor, "\n", 1)
+            _ = Foundation.write(descriptor, "\n", 1)
         }
-        _ = prompt.withCString { write(descriptor, $0, strlen($0)) }
+        _ = prompt.withCString { Foundation.write(descriptor, $0, strlen($0)) }
         var bytes: [UInt8] = []
         var byte: UInt8 = 0
-        while read(descriptor, &byte, 1) == 1, byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") {
+        while Foundation.read(descriptor, &byte, 1) == 1, byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") {
             bytes.append(byte)
         }
         return Secret(wiping: &bytes)

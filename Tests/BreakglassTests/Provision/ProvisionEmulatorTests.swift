@@ -161,6 +161,11 @@ struct ProvisionEmulatorTests {
             let account = ProvisionScenario.accounts[0]
             let firstPassword = try await combine(scenario, account: account, custodians: ["alice", "carol"])
             #expect(try await signIn(url, account, firstPassword))
+            // Two days after that use, with the password unchanged, BG060 fails: rotation is overdue.
+            let later = Date().addingTimeInterval(2 * 86_400)
+            let overdue = try await scenario.audit(url, asOf: later)
+            #expect(overdue.contains { $0.check == "BG060" && $0.subject == account && $0.status == "fail" },
+                    "\(overdue.filter { $0.check == "BG060" })")
 
             let rotation = scenario.path("rotate.json")
             let planned = try await scenario.run(["rotate", "plan", "--account", account] + scenario.live(url, arm: false)
@@ -185,6 +190,12 @@ struct ProvisionEmulatorTests {
             let rotated = try await scenario.run(rotateArguments + ["--device-code"])
             #expect(rotated.status == 0, "\(rotated.stderr)")
             #expect(rotated.stderr.contains("devicelogin"))
+            // The audit of a fresh capture, before anyone uses the new password: BG060 and BG061 pass.
+            let results = try await scenario.audit(url, asOf: later)
+            for check in ["BG060", "BG061"] {
+                #expect(results.contains { $0.check == check && $0.subject == account && $0.status == "pass" },
+                        "\(results.filter { $0.check == check })")
+            }
             let newPassword = try await combine(scenario, account: account, custodians: ["bob", "carol"])
             #expect(newPassword != firstPassword)
             #expect(try await signIn(url, account, newPassword))
@@ -205,11 +216,6 @@ struct ProvisionEmulatorTests {
             let verify = try await scenario.run(["custody", "ledger", "verify", "--ledger", scenario.path("custody.db")])
             #expect(verify.status == 0, "\(verify.stderr)")
 
-            let results = try await scenario.audit(url)
-            for check in ["BG060", "BG061"] {
-                #expect(results.contains { $0.check == check && $0.subject == account && $0.status == "pass" },
-                        "\(results.filter { $0.check == check })")
-            }
             try expectNoSecretsLeaked(scenario, passwords: [firstPassword, newPassword])
         }
     }

@@ -73,8 +73,9 @@ final class ProvisionScenario: @unchecked Sendable {
     }
 
     /// The audit of a fresh capture, as JSON results: check id → statuses.
-    func audit(_ url: URL) async throws -> [(check: String, status: String, subject: String, message: String)] {
-        let result = try await run(["audit"] + live(url) + ["--config", config.path, "--format", "json", "--fail-on", "critical"])
+    func audit(_ url: URL, asOf: Date? = nil) async throws -> [(check: String, status: String, subject: String, message: String)] {
+        let clock = asOf.map { ["--as-of", ISO8601DateFormatter().string(from: $0)] } ?? []
+        let result = try await run(["audit"] + live(url) + ["--config", config.path, "--format", "json", "--fail-on", "critical"] + clock)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
         let results = try #require(json["results"] as? [[String: Any]])
         return results.map {
