@@ -227,7 +227,7 @@ public enum ProvisionPlanner {
             steps.append(PlanStep(
                 id: "exclude.\(policy.id.lowercased())", action: .excludeFromPolicy,
                 what: "Exclude the group from '\(policy.displayName)' (\(policy.state))",
-                why: "The policy would apply to \(reaching.joined(separator: ", ")) (\(reason)); an emergency account must be excluded from every policy (BG030\(policy.isReportOnly ? ", BG031" : "")).",
+                why: "The policy would apply to \(reaching.joined(separator: ", ")) (\(reason))\(policy.state == PolicyState.disabled ? " the day it is enabled" : ""); an emergency account must be excluded from every policy (BG030\(policy.isReportOnly ? ", BG031" : "")).",
                 fixes: policy.isReportOnly ? ["BG031"] : ["BG030", "BG034"],
                 precondition: "the policy is unchanged since this plan was made",
                 request: PlanRequest(service: .graph, method: "PATCH", path: "/identity/conditionalAccess/policies/\(policy.id)",

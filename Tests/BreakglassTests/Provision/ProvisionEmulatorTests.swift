@@ -61,7 +61,8 @@ struct ProvisionEmulatorTests {
             var passwords: [String] = []
             for account in ProvisionScenario.accounts {
                 let password = try await combine(scenario, account: account, custodians: ["alice", "bob"])
-                #expect(try await signIn(url, account, password))
+                let signedIn = try await signIn(url, account, password)
+                #expect(signedIn, "the recovered password of \(account) does not sign in")
                 passwords.append(password)
             }
             try expectNoSecretsLeaked(scenario, passwords: passwords)
@@ -160,7 +161,8 @@ struct ProvisionEmulatorTests {
             #expect(provisioned.status == 0, "\(provisioned.stderr)")
             let account = ProvisionScenario.accounts[0]
             let firstPassword = try await combine(scenario, account: account, custodians: ["alice", "carol"])
-            #expect(try await signIn(url, account, firstPassword))
+            let firstWorks = try await signIn(url, account, firstPassword)
+            #expect(firstWorks, "the first password does not sign in")
             // Two days after that use, with the password unchanged, BG060 fails: rotation is overdue.
             let later = Date().addingTimeInterval(2 * 86_400)
             let overdue = try await scenario.audit(url, asOf: later)
@@ -184,7 +186,8 @@ struct ProvisionEmulatorTests {
             let appOnly = try await scenario.run(rotateArguments)
             #expect(appOnly.status == 4, "\(appOnly.stderr)")
             #expect(appOnly.stderr.contains("Privileged Authentication Administrator"))
-            #expect(try await signIn(url, account, firstPassword))
+            let stillFirst = try await signIn(url, account, firstPassword)
+            #expect(stillFirst, "a refused rotation changed the password")
 
             // An approver signs in with a device code: the rotation resumes and the password changes.
             let rotated = try await scenario.run(rotateArguments + ["--device-code"])
@@ -197,16 +200,20 @@ struct ProvisionEmulatorTests {
                         "\(results.filter { $0.check == check })")
             }
             let newPassword = try await combine(scenario, account: account, custodians: ["bob", "carol"])
-            #expect(newPassword != firstPassword)
-            #expect(try await signIn(url, account, newPassword))
-            #expect(try await !signIn(url, account, firstPassword))
+            let changed = newPassword != firstPassword
+            #expect(changed, "the rotation kept the old password")
+            let newWorks = try await signIn(url, account, newPassword)
+            #expect(newWorks, "the re-issued shares do not combine to the password Entra has")
+            let oldWorks = try await signIn(url, account, firstPassword)
+            #expect(!oldWorks, "the old password still signs in")
 
             // The Key Vault copy: a new version holding the same password, tagged with its share set, expiring.
             let (client, transport) = EmulatorHarness.client(url)
             defer { Task { try? await transport.shutdown() } }
             let secret = try await client.send(GraphRequest(url: try #require(URL(string: "\(url.absoluteString)/secrets/breakglass-bg-01-fabrikam-onmicrosoft-com?api-version=7.4"))))
             let bundle = try #require(try JSONSerialization.jsonObject(with: secret.body) as? [String: Any])
-            #expect(bundle["value"] as? String == newPassword)
+            let vaultHoldsIt = bundle["value"] as? String == newPassword
+            #expect(vaultHoldsIt, "Key Vault's newest version is not the new password")
             #expect((bundle["tags"] as? [String: Any])?["purpose"] as? String == "breakglass")
             #expect((bundle["attributes"] as? [String: Any])?["exp"] is NSNumber)
 
@@ -260,24 +267,21 @@ struct ProvisionEmulatorTests {
         return response.status == 200
     }
 
-    /// Done when: no password or share appears in any output, plan, journal, log or test output.
-    func expectNoSecretsLeaked(_ scenario: ProvisionScenario, passwords known: [String] = []) throws {
-        var passwords = known
+    /// Done when: no password or share appears in any output, plan, journal, log or test output. The passwords are
+    /// the ones the test recovered from two sheets; the share lines are every sheet's BEGIN…END lines. The same search
+    /// run over the sheets themselves must find them (a positive control: a check that cannot fail proves nothing).
+    func expectNoSecretsLeaked(_ scenario: ProvisionScenario, passwords: [String] = []) throws {
         let lines = try scenario.shareLines()
         #expect(!lines.isEmpty)
-        // Every password set: recovered from the sheets on disk would need two custodians; the leak check uses
-        // the share lines themselves and the passwords the test recovered.
-        passwords = passwords.filter { !$0.isEmpty }
-        let texts = scenario.allOutput + (try scenario.filesText { path in
-            path.contains("/shares/") || path.hasSuffix(".key")
-        }.map(\.text))
-        for text in texts {
-            for password in passwords { #expect(!text.contains(password), "a password leaked") }
-            for line in lines {
-                let payload = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().prefix(5).joined(separator: " ")
-                #expect(!text.contains(payload), "a share line leaked")
-            }
+        let payloads = lines.map { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().prefix(5).joined(separator: " ") }
+        func leaks(_ text: String) -> Int {
+            passwords.filter { !$0.isEmpty && text.contains($0) }.count + payloads.filter { text.contains($0) }.count
         }
+        let sheets = try scenario.filesText { !$0.contains("/shares/") }
+        #expect(sheets.reduce(0) { $0 + leaks($1.text) } >= payloads.count)
+        let texts = scenario.allOutput + (try scenario.filesText { $0.contains("/shares/") || $0.hasSuffix(".key") }.map(\.text))
+        let found = texts.reduce(0) { $0 + leaks($1) }
+        #expect(found == 0, "\(found) password or share line(s) found in outputs, plans, journals or the ledger")
     }
 
     static func values(_ client: GraphClient, _ path: String) async throws -> [[String: Any]] {
