@@ -96,12 +96,16 @@ public struct GraphClient: Sendable {
                     forceRefresh = true
                     last = "HTTP 401"
                     continue
-                case 500, 502, 503, 504 where !idempotent:
-                    throw GraphError.outcomeUnknown(request: request.summary, reason: "HTTP \(response.status)")
                 case 429, 503, 504:
+                    if response.status != 429, !idempotent {
+                        throw GraphError.outcomeUnknown(request: request.summary, reason: "HTTP \(response.status)")
+                    }
                     delay = Self.retryAfter(response) ?? retry.backoff(attempt: attempt)
                     last = "HTTP \(response.status)"
                 case 500, 502:
+                    guard idempotent else {
+                        throw GraphError.outcomeUnknown(request: request.summary, reason: "HTTP \(response.status)")
+                    }
                     delay = retry.backoff(attempt: attempt)
                     last = "HTTP \(response.status)"
                 case 403:

@@ -137,13 +137,19 @@ struct ApplyOptions: ParsableArguments {
             throw UsageError("\(planPath) is a \(plan.kind.rawValue) plan: apply it with `breakglass \(plan.kind == .rotate ? "rotate" : "provision") apply`")
         }
         let configuration = try TenantOptions.configuration(at: configPath)
-        // Approvals first: without them nothing is read or written.
-        _ = try plan.verifyApprovals(configuration.custody)
         if plan.steps.contains(where: { $0.keyVault != nil }), keyVault == nil {
             throw UsageError("the plan stores passwords in Key Vault: give --key-vault URL")
         }
         let store = try Ledger(path: ledger)
         let name = actor ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+        // Approvals first: without them nothing is read or written, and the refusal is on record.
+        do {
+            _ = try plan.verifyApprovals(configuration.custody)
+        } catch {
+            _ = try? store.append(.planStep, actor: name, setID: nil,
+                                  outcome: "plan \(plan.hash.prefix(12)) (\(plan.kind.rawValue)) refused: \(error)")
+            throw error
+        }
         let session = try await LiveSession.open(live, configuration: configuration, keyVault: keyVault)
         let engine = ApplyEngine(plan: plan, planPath: planPath, custody: configuration.custody, context: ApplyContext(
             graph: session.graph, arm: session.arm, keyVault: session.keyVault, readTenant: session.capture, ledger: store,
