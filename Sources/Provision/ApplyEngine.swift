@@ -79,6 +79,7 @@ public struct ApplyEngine: Sendable {
         var report = ApplyReport(approvedBy: approvedBy)
         if plan.steps.allSatisfy({ [.done, .skipped].contains(journal.entry($0.id)?.status) }) {
             context.progress("Every step of this plan is already applied.")
+            report.skipped = plan.steps.map(\.id)
             return report
         }
 

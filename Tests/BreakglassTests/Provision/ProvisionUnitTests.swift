@@ -75,6 +75,27 @@ struct ProvisionPlanTests {
         let text = String(decoding: try plan.encoded(), as: UTF8.self)
         #expect(text.contains(PlanPlaceholder.password))
         #expect(!plan.stateHash.isEmpty && plan.state.contains { $0.key == "user:bg-01@fabrikam.onmicrosoft.com" && $0.digest == "absent" })
+        // Microsoft's default model needs a FIDO2 key per account, which only a person can register.
+        #expect(plan.notes.contains { $0.contains("FIDO2") })
+    }
+
+    /// A tenant that already has the design gets only what it lacks: here the disabled pilot policy that does not
+    /// exclude the group yet.
+    @Test func anExistingDesignPlansOnlyWhatIsMissing() throws {
+        let keys = Self.keys()
+        let yaml = """
+            emergencyAccounts:
+              - id: b9000001-0000-4000-8000-000000000001
+              - userPrincipalName: bg-02@fabrikam.onmicrosoft.com
+            exclusionGroup: e0000000-0000-4000-8000-0000000e0c10
+            custody:
+              custodians:
+            \(keys.map { "    - name: \($0.name)\n      publicKey: \($0.publicKey)" }.joined(separator: "\n"))
+            """
+        let (context, files) = try Self.context(yaml, folder: Fixture.url("good"))
+        let plan = try ProvisionPlanner.plan(context: context, files: files, options: ProvisionOptions(), source: "test")
+        #expect(plan.steps.map(\.id) == ["exclude.p-old"])
+        #expect(plan.steps.first?.why.contains("the day it is enabled") == true)
     }
 
     /// The evaluator decides, not id matching: a policy for a group the accounts are not in needs no exclusion.
