@@ -175,7 +175,7 @@ public enum ProvisionPlanner {
                 precondition: "the group exists and \(upn) is not a member",
                 request: PlanRequest(service: .graph, method: "POST", path: "/groups/\(groupReference)/members/$ref",
                                      body: .object(["@odata.id": .string("\(PlanPlaceholder.graph)/v1.0/directoryObjects/\(account)")])),
-                touches: ["group"], parameters: ["upn": upn]))
+                touches: ["group"], parameters: knownID(upn, account)))
         }
 
         // Permanent active Global Administrator at "/".
@@ -199,7 +199,7 @@ public enum ProvisionPlanner {
                                         "principalId": .string(account), "roleDefinitionId": .string(gaDefinition),
                                         "directoryScopeId": .string("/"),
                                      ])),
-                touches: ["roles:\(upn)"], parameters: ["upn": upn]))
+                touches: ["roles:\(upn)"], parameters: knownID(upn, account)))
         }
 
         // Every policy that would reach the accounts once they exist, decided by the evaluator on the tenant as the
@@ -247,6 +247,11 @@ public enum ProvisionPlanner {
             format: Plan.format, kind: .provision, tenantID: snapshot.organization.id, tenantName: snapshot.organization.displayName,
             createdAt: PlanClock.text(options.now), source: source, subjects: subjects, stateHash: TenantState.hash(state),
             state: state, shares: custody, notes: notes, steps: steps, signatures: [])
+    }
+
+    /// A step's parameters: the UPN, and the object id when the account exists already.
+    static func knownID(_ upn: String, _ account: String) -> [String: String] {
+        account.hasPrefix("{{") ? ["upn": upn] : ["upn": upn, "userID": account]
     }
 
     static func shareRecipients(_ configuration: Configuration) throws -> Plan.ShareRecipients {

@@ -70,6 +70,35 @@ struct ProvisionEmulatorTests {
         }
     }
 
+    /// A tenant that already has most of the design (the demo tenant): only what is missing is planned, including
+    /// adding an existing account to the existing exclusion group, and afterwards no policy reaches the accounts.
+    @Test func provisionCompletesAnExistingDesign() async throws {
+        let demo = Fixture.temporaryDirectory().appendingPathComponent("demo")
+        #expect(try CLI.run(["snapshot", "--demo", "--out", demo.path]).status == 0)
+        let scenario = try ProvisionScenario(
+            requirePhishingResistantMfa: true,
+            accounts: ["id: 2a008d1e-f028-5bb4-99df-c82b624f5476", "id: 81f59451-b7b6-5837-8864-9836625967f1"],
+            exclusionGroup: "91b1ca45-ab38-5f88-bbc3-9e814437d2d2")
+        let emulator = try GraphEmulator(snapshot: demo)
+        try await EmulatorHarness.with(emulator) { url in
+            let plan = scenario.path("plan.json")
+            let planned = try await scenario.run(["provision", "plan", "--snapshot", demo.path, "--config", scenario.config.path,
+                                                  "--out", plan])
+            #expect(planned.status == 0, "\(planned.stderr)")
+            #expect(planned.stdout.contains("Add bg-02@contoso.onmicrosoft.com to the exclusion group"))
+            #expect(!planned.stdout.contains("Create the cloud-only account"))
+            try await scenario.approve(plan, by: ["alice", "carol"])
+            let applied = try await scenario.run(["provision", "apply", plan] + scenario.live(url)
+                + ["--config", scenario.config.path, "--ledger", scenario.path("custody.db"), "--shares-out", scenario.path("shares")])
+            #expect(applied.status == 0, "\(applied.stderr)")
+            let results = try await scenario.audit(url)
+            for check in ["BG014", "BG030", "BG031"] {
+                let failing = results.filter { $0.check == check && $0.status != "pass" }
+                #expect(failing.isEmpty, "\(failing.map { "\($0.subject): \($0.message)" })")
+            }
+        }
+    }
+
     /// Done when: an apply killed after step N and re-run finishes with no duplicate object.
     @Test(arguments: [3, 5, 8])
     func applyKilledAfterStepResumes(killAfter: Int) async throws {

@@ -16,7 +16,9 @@ final class ProvisionScenario: @unchecked Sendable {
     static let tenantID = "f0000000-0000-4000-8000-0000000fab01"
     static let accounts = ["bg-01@fabrikam.onmicrosoft.com", "bg-02@fabrikam.onmicrosoft.com"]
 
-    init(requirePhishingResistantMfa: Bool = false) throws {
+    init(requirePhishingResistantMfa: Bool = false,
+         accounts: [String] = ProvisionScenario.accounts.map { "userPrincipalName: \($0)" },
+         exclusionGroup: String? = nil) throws {
         folder = Fixture.temporaryDirectory()
         var keys: [String] = []
         for name in Self.custodians {
@@ -29,8 +31,8 @@ final class ProvisionScenario: @unchecked Sendable {
         let yaml = """
             tenant: \(Self.tenantID)
             emergencyAccounts:
-              - userPrincipalName: \(Self.accounts[0])
-              - userPrincipalName: \(Self.accounts[1])
+            \(accounts.map { "  - \($0)" }.joined(separator: "\n"))
+            \(exclusionGroup.map { "exclusionGroup: \($0)" } ?? "")
             guidance:
               requirePhishingResistantMfa: \(requirePhishingResistantMfa)
             custody:
