@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "GraphEmulator",
             dependencies: [
-                "EntraModel",
+                "EntraModel", "AccessPolicy",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

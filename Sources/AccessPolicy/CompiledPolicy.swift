@@ -112,16 +112,23 @@ extension CompiledPolicy {
                                     applies: .no, reasons: [], requires: nil, satisfied: nil, isEnforced: false)
         if let stateReason = stateReason {
             verdict.reasons.append(stateReason)
-            guard policy.isReportOnly else { return (verdict, nil) }
+            guard policy.isReportOnly else {
+                verdict.failedCondition = "policyNotEnabled"
+                return (verdict, nil)
+            }
         }
         if targetsWorkloadIdentitiesOnly {
             verdict.reasons.append("targets workload identities (service principals), not users")
+            verdict.failedCondition = "workloadIdentities"
             return (verdict, nil)
         }
         let userMatch = users.evaluate(facts.subject, directory: directory)
         verdict.reasons.append(userMatch.scope.reason)
         verdict.reasons += userMatch.notes
-        guard userMatch.scope.isIncluded else { return (verdict, nil) }
+        guard userMatch.scope.isIncluded else {
+            verdict.failedCondition = "users"
+            return (verdict, nil)
+        }
         var certain = userMatch.isCertain
         for step in 0..<9 {
             let match: ConditionMatch
@@ -143,6 +150,8 @@ extension CompiledPolicy {
                 certain = false
             case .no(let reason):
                 verdict.reasons.append(reason)
+                verdict.failedCondition = ["application", "clientApps", "devicePlatform", "location", "userRisk",
+                                           "signInRisk", "insiderRisk", "devices", "authenticationFlow"][step]
                 return (verdict, nil)
             }
         }

@@ -33,6 +33,8 @@ public struct EmulatorOptions: Sendable {
     /// later request is dropped the same way until `GraphEmulator.heal()`, as if the network died after step N.
     /// 0 = never.
     public var killAfterWrites: Int
+    /// Policy ids whose `policyApplies` the What If endpoint reports the other way round (a planted disagreement).
+    public var whatIfDisagreements: [String] = []
 
     public init(pageSize: Int = 100, throttleEvery: Int = 0, failEvery: Int = 0, retryAfterSeconds: Int = 1,
                 clientID: String? = nil, clientSecret: String? = nil, certificate: EmulatorCertificate? = nil,

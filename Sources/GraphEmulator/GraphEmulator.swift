@@ -1,3 +1,4 @@
+import AccessPolicy
 import EntraModel
 import Foundation
 
@@ -49,10 +50,15 @@ public struct GraphEmulator: Sendable {
     let state = EmulatorState()
     let writes: EmulatorWrites
 
+    /// Answers Conditional Access What If from the local evaluator (nil when the folder does not read as a snapshot).
+    let whatIf: Directory?
+
     public init(snapshot: URL, options: EmulatorOptions = EmulatorOptions()) throws {
         self.store = try EmulatorStore(folder: snapshot)
         self.options = options
         self.writes = EmulatorWrites(store: store, killAfterWrites: options.killAfterWrites)
+        let tenant = try? SnapshotReader().read(snapshot)
+        whatIf = tenant.map(Directory.init)
     }
 
     public var tenantID: String { store.tenantID }
@@ -88,6 +94,9 @@ public struct GraphEmulator: Sendable {
             return .graphError(401, "InvalidAuthenticationToken", "Access token is empty or invalid.")
         }
         if await writes.isKilled { return Self.dropped }
+        if request.method == "POST", lowerPath.hasSuffix(WhatIfAPI.path.lowercased()) {
+            return evaluate(request)
+        }
         if isKeyVault || isWrite {
             let answer: EmulatorResponse
             if isKeyVault {
@@ -131,5 +140,40 @@ public struct GraphEmulator: Sendable {
             if halves.count == 2 { fields[halves[0]] = halves[1] } else if halves.count == 1 { fields[halves[0]] = "" }
         }
         return fields
+    }
+}
+
+extension GraphEmulator {
+    /// `POST /identity/conditionalAccess/evaluate`: the local evaluator's verdicts in Graph's `whatIfAnalysisResult`
+    /// shape, with `policyApplies` flipped for the policies `EmulatorOptions.whatIfDisagreements` names (so tests
+    /// can check that `whatif --compare-live` reports a disagreement, and only that one).
+    func evaluate(_ request: EmulatorRequest) -> EmulatorResponse {
+        // Graph evaluates at the time of the request, as the live tenant would.
+        guard let directory = whatIf else {
+            return .graphError(500, "InternalServerError", "The emulator's snapshot does not read as a tenant.")
+        }
+        let context: SignInContext
+        do {
+            context = try WhatIfAPI.context(fromRequest: request.body)
+        } catch {
+            return .graphError(400, "BadRequest", "\(error)")
+        }
+        let evaluator = Evaluator(directory: directory, now: Date())
+        guard directory.user(context.userID) != nil else {
+            return .graphError(404, "Request_ResourceNotFound", "User '\(context.userID)' does not exist.")
+        }
+        let policies = Dictionary(
+            (store.lists[SnapshotFile.policies.rawValue] ?? []).compactMap { policy in
+                (policy["id"] as? String).map { ($0.lowercased(), policy) }
+            }, uniquingKeysWith: { a, _ in a })
+        var items = WhatIfAPI.responseItems(evaluator.evaluate(context), policies: policies)
+        let flipped = Set(options.whatIfDisagreements.map { $0.lowercased() })
+        for index in items.indices where flipped.contains((items[index]["id"] as? String)?.lowercased() ?? "") {
+            let applies = items[index]["policyApplies"] as? Bool ?? false
+            items[index]["policyApplies"] = !applies
+            items[index]["analysisReasons"] = applies ? "users" : "notSet"
+        }
+        return .json(200, ["@odata.context": "\(request.baseURL)/v1.0/$metadata#Collection(microsoft.graph.whatIfAnalysisResult)",
+                           "value": items])
     }
 }

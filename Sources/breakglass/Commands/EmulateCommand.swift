@@ -34,6 +34,9 @@ struct EmulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("device-code-lifetime"), help: "Seconds before a device code expires.") var deviceCodeLifetime = 900
     @Option(name: .customLong("kill-after-writes"), help: "Drop the connection after the Nth successful write and every request after it (0: never).")
     var killAfterWrites = 0
+    @Option(name: .customLong("what-if-disagreement"),
+            help: "A policy id whose 'policyApplies' the What If endpoint reports the other way round; repeatable.")
+    var whatIfDisagreements: [String] = []
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535.") }
@@ -50,10 +53,11 @@ struct EmulateCommand: AsyncParsableCommand {
             }
             return try EmulatorCertificate(pem: text)
         }
-        let options = EmulatorOptions(
+        var options = EmulatorOptions(
             pageSize: pageSize, throttleEvery: throttleEvery, failEvery: failEvery, retryAfterSeconds: retryAfter,
             clientID: clientID, clientSecret: clientSecret, certificate: certificate, failingPaths: failPaths,
             unlicensedFiles: unlicensed, deviceCodeLifetime: deviceCodeLifetime, killAfterWrites: killAfterWrites)
+        options.whatIfDisagreements = whatIfDisagreements
         let emulator = try GraphEmulator(snapshot: URL(fileURLWithPath: snapshotPath), options: options)
         try await EmulatorServer(emulator: emulator, port: port).run { port in
             FileHandle.standardOutput.write(Data("listening on http://127.0.0.1:\(port)\n".utf8))

@@ -38,16 +38,21 @@ struct WhatIfCommand: AsyncParsableCommand {
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
+    @Flag(help: "With --tenant: also ask Microsoft's own What If (Graph) for each sign-in and report every policy where the two disagree (exit 1 when any do).")
+    var compareLive = false
+
     func validate() throws {
         guard (user == nil) != (batch == nil) else { throw ValidationError("Give --user for one sign-in, or --batch FILE.") }
         for property in deviceProperties where !property.contains("=") {
             throw ValidationError("--device-property '\(property)' must be name=value.")
         }
+        if compareLive, tenant.live.tenant == nil {
+            throw ValidationError("--compare-live asks the live tenant: give it with --tenant ID.")
+        }
     }
 
-    func run() async throws {
-        let context = try tenant.loadContext()
-        if let batch { return try runBatch(batch, context: context) }
+    /// The sign-in the flags describe.
+    var flagRequest: SignInRequest {
         var request = SignInRequest(user: user ?? "")
         request.resource = resource
         request.clientApp = clientApp
@@ -65,6 +70,14 @@ struct WhatIfCommand: AsyncParsableCommand {
                 return (parts[0], parts.count > 1 ? parts[1] : "")
             }, uniquingKeysWith: { _, last in last })
         }
+        return request
+    }
+
+    func run() async throws {
+        if compareLive { return try await runCompareLive() }
+        let context = try tenant.loadContext()
+        if let batch { return try runBatch(batch, context: context) }
+        let request = flagRequest
         let (signIn, user): (SignInContext, User)
         do {
             (signIn, user) = try request.resolve(in: context.directory)
@@ -79,7 +92,8 @@ struct WhatIfCommand: AsyncParsableCommand {
         }
     }
 
-    private func runBatch(_ path: String, context: TenantContext) throws {
+    /// The lines of a `--batch` file (or stdin), numbered from 1, blank ones left out.
+    static func batchLines(_ path: String) throws -> [(number: Int, text: String)] {
         let data: Data
         if path == "-" {
             data = FileHandle.standardInput.readDataToEndOfFile()
@@ -90,12 +104,14 @@ struct WhatIfCommand: AsyncParsableCommand {
             data = contents
         }
         guard let utf8 = TextEncoding.utf8(data) else { throw OutputError(message: "\(path): not UTF-8 or UTF-16 text") }
+        return String(decoding: utf8, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            .enumerated().map { ($0.offset + 1, $0.element.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            .filter { !$0.text.isEmpty }
+    }
+
+    private func runBatch(_ path: String, context: TenantContext) throws {
         let decoder = JSONDecoder()
-        var number = 0
-        for line in String(decoding: utf8, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
-            number += 1
-            let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
-            if text.isEmpty { continue }
+        for (number, text) in try Self.batchLines(path) {
             do {
                 let request = try decoder.decode(SignInRequest.self, from: Data(text.utf8))
                 let (signIn, _) = try request.resolve(in: context.directory)

@@ -19,7 +19,9 @@ struct LiveSession {
         "RoleManagement.ReadWrite.Directory", "Policy.ReadWrite.ConditionalAccess",
     ]
 
-    static func open(_ live: LiveOptions, configuration: Configuration, keyVault: String?) async throws -> LiveSession {
+    /// `writes: false` asks a device-code sign-in for read permissions only.
+    static func open(_ live: LiveOptions, configuration: Configuration, keyVault: String?,
+                     writes: Bool = true) async throws -> LiveSession {
         let endpoints = live.endpoints(configuration: configuration)
         let transport = AsyncHTTPTransport()
         do {
@@ -27,7 +29,8 @@ struct LiveSession {
             let tenant = live.tenant ?? configuration.tenant
             let (provider, kind) = try Credentials.provider(
                 tenant: tenant, deviceCode: live.deviceCode, environment: environment, endpoints: endpoints,
-                transport: transport, delegatedPermissions: GraphPermissions.readOnly + writePermissions,
+                transport: transport,
+                delegatedPermissions: GraphPermissions.readOnly + (writes ? writePermissions : ["Policy.Read.ConditionalAccess"]),
                 prompt: { Terminal.note($0) })
             let retry = RetryPolicy(budget: .seconds(live.retryBudget))
             let graph = GraphClient(endpoints: endpoints, tokens: TokenCache(provider: provider), transport: transport,
