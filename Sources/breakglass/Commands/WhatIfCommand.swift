@@ -3,6 +3,7 @@ import ArgumentParser
 import EntraModel
 import Foundation
 import Posture
+import SafeInput
 
 struct WhatIfCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -84,10 +85,7 @@ struct WhatIfCommand: AsyncParsableCommand {
         if path == "-" {
             data = FileHandle.standardInput.readDataToEndOfFile()
         } else {
-            guard let contents = FileManager.default.contents(atPath: path) else {
-                throw OutputError(message: "\(path): cannot read the file")
-            }
-            data = contents
+            data = try InputFile.read(atPath: path, limit: InputFile.batchLimit)
         }
         guard let utf8 = TextEncoding.utf8(data) else { throw OutputError(message: "\(path): not UTF-8 or UTF-16 text") }
         let decoder = JSONDecoder()
