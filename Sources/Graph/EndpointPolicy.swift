@@ -31,7 +31,8 @@ public enum EndpointPolicy {
         for url in urls {
             guard isAllowedScheme(url) else { throw GraphError.insecureEndpoint(url.absoluteString) }
             let host = url.host?.lowercased() ?? ""
-            let isMicrosoft = url.scheme?.lowercased() == "https" && cloud.microsoftHosts.contains(host)
+            let isMicrosoft = url.scheme?.lowercased() == "https"
+                && (cloud.microsoftHosts.contains(host) || host.hasSuffix("." + cloud.keyVaultDomain))
             guard isMicrosoft || allowed.contains(host) else {
                 throw GraphError.credentialsRefused(host: host, option: allowOption)
             }
@@ -42,4 +43,13 @@ public enum EndpointPolicy {
 extension GraphCloud {
     /// The sign-in, Graph and Resource Manager hosts of this cloud.
     public var microsoftHosts: Set<String> { [loginHost, graphHost, armHost] }
+
+    /// Key Vaults are `NAME.<domain>`.
+    public var keyVaultDomain: String {
+        switch self {
+        case .global: "vault.azure.net"
+        case .usgov, .dod: "vault.usgovcloudapi.net"
+        case .china: "vault.azure.cn"
+        }
+    }
 }
