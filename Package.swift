@@ -19,17 +19,19 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
+        // Untrusted input: bounded reads of regular files only, terminal-safe text.
+        .target(name: "SafeInput"),
         // Graph resources, the snapshot format and the directory index.
-        .target(name: "EntraModel"),
+        .target(name: "EntraModel", dependencies: ["SafeInput"]),
         // Conditional Access evaluation.
         .target(name: "AccessPolicy", dependencies: ["EntraModel"]),
         // Failure scenarios, the admin-path matrix and the policy-as-code gate.
-        .target(name: "Lockout", dependencies: ["EntraModel", "AccessPolicy"]),
+        .target(name: "Lockout", dependencies: ["EntraModel", "AccessPolicy", "SafeInput"]),
         // The check catalogue, configuration and the embedded demo tenant (BG070 reads Lockout's scenarios).
         .target(
             name: "Posture",
             dependencies: [
-                "EntraModel", "AccessPolicy", "Lockout", .product(name: "Yams", package: "Yams"),
+                "EntraModel", "AccessPolicy", "Lockout", "SafeInput", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -40,7 +42,9 @@ let package = Package(
         // Azure Monitor, Sentinel and KQL exports for the emergency accounts; scanning downloaded sign-in and audit logs.
         .target(
             name: "Monitoring",
-            dependencies: ["EntraModel", "CStringSearch", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "EntraModel", "CStringSearch", "SafeInput", .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // Renderers of audit results and of the runbook (Mustache templates).
         .target(
@@ -51,6 +55,7 @@ let package = Package(
         .target(
             name: "Custody",
             dependencies: [
+                "SafeInput",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -70,6 +75,7 @@ let package = Package(
             name: "Graph",
             dependencies: [
                 "EntraModel",
+                "SafeInput",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -80,7 +86,7 @@ let package = Package(
         .target(
             name: "GraphEmulator",
             dependencies: [
-                "EntraModel", "AccessPolicy",
+                "EntraModel", "AccessPolicy", "SafeInput",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -91,7 +97,7 @@ let package = Package(
             name: "breakglass",
             dependencies: [
                 "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "Bench", "Monitoring", "Graph",
-                "GraphEmulator", "Provision",
+                "GraphEmulator", "Provision", "SafeInput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -100,7 +106,7 @@ let package = Package(
             name: "BreakglassTests",
             dependencies: [
                 "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "Bench", "Monitoring", "Graph",
-                "GraphEmulator", "Provision", "breakglass",
+                "GraphEmulator", "Provision", "SafeInput", "breakglass",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Yams", package: "Yams"),

@@ -1,4 +1,5 @@
 import Foundation
+import SafeInput
 
 /// The device code flow for a person: shows the code and URL, then polls the token endpoint through
 /// `authorization_pending` and `slow_down` until sign-in, `expired_token` or `authorization_declined`.
@@ -27,6 +28,16 @@ public struct DeviceCodeProvider: TokenProvider {
         self.endpoint = OAuthEndpoint(transport: transport, timeout: timeout, now: now)
     }
 
+    /// Seconds between polls: the server's `interval`, kept within 1…60 so an answer cannot stall the run for days
+    /// or make it poll in a tight loop.
+    static let intervalRange = 1...60
+    /// The longest a sign-in may take (Microsoft's device codes last 15 minutes).
+    static let maximumLifetime: Double = 1800
+
+    static func bounded(interval: Int) -> Int {
+        min(max(interval, intervalRange.lowerBound), intervalRange.upperBound)
+    }
+
     public func fetchToken() async throws -> AccessToken {
         let codeURL = endpoints.deviceCodeURL(tenant: tenant)
         let start = try await endpoint.post(codeURL, [("client_id", clientID), ("scope", scopes)])
@@ -35,9 +46,10 @@ public struct DeviceCodeProvider: TokenProvider {
                                             message: start.fields["error_description"] ?? "")
         }
         let uri = start.fields["verification_uri"] ?? "https://microsoft.com/devicelogin"
-        prompt(start.fields["message"] ?? "To sign in, open \(uri) and enter the code \(userCode).")
-        var interval = Int(start.fields["interval"] ?? "") ?? 5
-        let lifetime = Double(start.fields["expires_in"] ?? "") ?? 900
+        // The message goes to a terminal: no escape sequences from the server.
+        prompt(TerminalText.escaped(start.fields["message"] ?? "To sign in, open \(uri) and enter the code \(userCode)."))
+        var interval = Self.bounded(interval: Int(start.fields["interval"] ?? "") ?? 5)
+        let lifetime = min(max(Double(start.fields["expires_in"] ?? "") ?? 900, 0), Self.maximumLifetime)
         let deadline = endpoint.now().addingTimeInterval(lifetime)
         let tokenURL = endpoints.tokenURL(tenant: tenant)
         while true {
@@ -51,7 +63,7 @@ public struct DeviceCodeProvider: TokenProvider {
             case "authorization_pending":
                 if endpoint.now() > deadline { throw GraphError.deviceCodeExpired }
             case "slow_down":
-                interval += 5
+                interval = Self.bounded(interval: interval + 5)
             case "expired_token", "code_expired":
                 throw GraphError.deviceCodeExpired
             case "authorization_declined":

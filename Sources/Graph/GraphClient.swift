@@ -196,7 +196,7 @@ public struct GraphClient: Sendable {
             let base = body.startIndex
             return (body.subdata(in: (base + page.items.lowerBound)..<(base + page.items.upperBound)), page.count, page.nextLink)
         }
-        guard let page = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+        guard JSONNesting.isWithin(body), let page = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
               let value = page["value"] as? [Any] else {
             throw GraphError.malformedResponse(request: request.summary, reason: "no \"value\" list")
         }

@@ -89,6 +89,12 @@ public struct GraphEndpoints: Sendable, Hashable {
         return components.url
     }
 
+    /// Whether `graph` is https on one of the clouds' Microsoft Graph hosts (not an emulator or a proxy).
+    public var isMicrosoftGraph: Bool {
+        graph.scheme?.lowercased() == "https"
+            && GraphCloud.allCases.contains { $0.graphHost == graph.host?.lowercased() }
+    }
+
     static func trimmed(_ url: URL) -> String {
         var text = url.absoluteString
         while text.hasSuffix("/") { text.removeLast() }

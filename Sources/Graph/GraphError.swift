@@ -24,6 +24,10 @@ public enum GraphError: Error, Equatable, Sendable {
     case missingCredentials(String)
     /// The certificate PEM could not be used.
     case invalidCertificate(String)
+    /// Plain http to a host that is not this machine: credentials would cross the network in clear.
+    case insecureEndpoint(String)
+    /// Credentials would go to a host that is not one of the cloud's Microsoft hosts, and the user did not allow it.
+    case credentialsRefused(host: String, option: String)
 }
 
 extension GraphError: LocalizedError, CustomStringConvertible {
@@ -46,6 +50,11 @@ extension GraphError: LocalizedError, CustomStringConvertible {
         case .malformedResponse(let request, let reason): "\(request): unexpected response: \(reason)"
         case .missingCredentials(let text): text
         case .invalidCertificate(let text): "client certificate: \(text)"
+        case .insecureEndpoint(let url):
+            "\(url) is plain http to another machine: use https (http is allowed only to this machine, 127.0.0.1 or ::1)"
+        case .credentialsRefused(let host, let option):
+            "not sending credentials to \(host): it is not one of this cloud's Microsoft hosts. If you trust it (the "
+                + "emulator, a proxy you run), say so with \(option) \(host)"
         }
     }
 

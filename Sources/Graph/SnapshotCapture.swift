@@ -109,7 +109,8 @@ public struct SnapshotCapture: Sendable {
 
         let tenantID = directory.organization.id
         let manifest = Manifest(tenantId: tenantID, cloud: cloud, capturedAt: started, capturedBy: capturedBy,
-                                files: statuses)
+                                files: statuses, graphEndpoint: GraphEndpoints.trimmed(client.endpoints.graph),
+                                graphEndpointIsMicrosoft: client.endpoints.isMicrosoftGraph)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601

@@ -1,4 +1,6 @@
+import CYaml
 import Foundation
+import SafeInput
 import Yams
 
 /// `breakglass.yml` (spec/config.md). Secrets are never in it: it names environment variables.
@@ -124,17 +126,22 @@ extension Configuration {
     public static let clouds = ["global", "usgov", "usgovhigh", "dod", "china"]
 
     public static func load(_ url: URL) throws -> Configuration {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ConfigurationError.unreadable(file: url.path, reason: "cannot read the file")
-        }
+        let data = try InputFile.read(atPath: url.path, limit: InputFile.configurationLimit)
         return try parse(String(decoding: data, as: UTF8.self), file: url.lastPathComponent)
     }
 
     /// Parses and validates strictly: an unknown key or a wrong type names the key and its line.
     public static func parse(_ yaml: String, file: String = "breakglass.yml") throws -> Configuration {
+        guard yaml.utf8.count <= InputFile.configurationLimit else {
+            throw ConfigurationError.unreadable(
+                file: file, reason: "larger than \(InputFile.describe(bytes: InputFile.configurationLimit))")
+        }
+        if let line = firstAnchorOrAlias(in: yaml) {
+            // An alias repeats its anchor's node: nested, they make a small file stand for exponentially many
+            // nodes, and composing them takes exponential time. This file has no use for them.
+            throw ConfigurationError.notYAML(
+                file: file, line: line, reason: "YAML anchors and aliases (&name, *name) are not allowed in this file")
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -257,6 +264,36 @@ extension Configuration.Runbook {
             default: return false
             }
             return true
+        }
+    }
+}
+
+extension Configuration {
+    /// The line of the first anchor (`&name`) or alias (`*name`), from libyaml's event stream: linear in the text,
+    /// before anything is composed (composing a document of nested aliases takes time exponential in its size).
+    /// Nil when there is none, or when the text is not YAML (the composer then reports the error).
+    static func firstAnchorOrAlias(in yaml: String) -> Int? {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else { return nil }
+        defer { yaml_parser_delete(&parser) }
+        let bytes = Array(yaml.utf8)
+        return bytes.withUnsafeBufferPointer { buffer -> Int? in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            while true {
+                var event = yaml_event_t()
+                guard yaml_parser_parse(&parser, &event) == 1 else { return nil }
+                defer { yaml_event_delete(&event) }
+                let hasAnchor: Bool
+                switch event.type {
+                case YAML_STREAM_END_EVENT: return nil
+                case YAML_ALIAS_EVENT: hasAnchor = true
+                case YAML_SCALAR_EVENT: hasAnchor = event.data.scalar.anchor != nil
+                case YAML_SEQUENCE_START_EVENT: hasAnchor = event.data.sequence_start.anchor != nil
+                case YAML_MAPPING_START_EVENT: hasAnchor = event.data.mapping_start.anchor != nil
+                default: hasAnchor = false
+                }
+                if hasAnchor { return Int(event.start_mark.line) + 1 }
+            }
         }
     }
 }

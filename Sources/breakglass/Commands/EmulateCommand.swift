@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GraphEmulator
+import SafeInput
 
 struct EmulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,10 +49,7 @@ struct EmulateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let certificate = try clientCertificate.map { path in
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw UsageError("--client-certificate: cannot read \(path)")
-            }
-            return try EmulatorCertificate(pem: text)
+            try EmulatorCertificate(pem: InputFile.readText(atPath: path, limit: InputFile.smallFileLimit))
         }
         var options = EmulatorOptions(
             pageSize: pageSize, throttleEvery: throttleEvery, failEvery: failEvery, retryAfterSeconds: retryAfter,

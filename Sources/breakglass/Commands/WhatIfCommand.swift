@@ -3,6 +3,7 @@ import ArgumentParser
 import EntraModel
 import Foundation
 import Posture
+import SafeInput
 
 struct WhatIfCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -98,10 +99,7 @@ struct WhatIfCommand: AsyncParsableCommand {
         if path == "-" {
             data = FileHandle.standardInput.readDataToEndOfFile()
         } else {
-            guard let contents = FileManager.default.contents(atPath: path) else {
-                throw OutputError(message: "\(path): cannot read the file")
-            }
-            data = contents
+            data = try InputFile.read(atPath: path, limit: InputFile.batchLimit)
         }
         guard let utf8 = TextEncoding.utf8(data) else { throw OutputError(message: "\(path): not UTF-8 or UTF-16 text") }
         return String(decoding: utf8, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)

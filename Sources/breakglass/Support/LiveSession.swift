@@ -23,6 +23,12 @@ struct LiveSession {
     static func open(_ live: LiveOptions, configuration: Configuration, keyVault: String?,
                      writes: Bool = true) async throws -> LiveSession {
         let endpoints = live.endpoints(configuration: configuration)
+        let armURL = live.armEndpoint.flatMap(URL.init(string:)) ?? URL(string: "https://\(endpoints.cloud.armHost)")
+        // Before any credential is read or sent: every host that would receive one is the cloud's or named.
+        try EndpointPolicy.check(
+            [endpoints.graph, endpoints.authority] + (armURL.map { [$0] } ?? [])
+                + (keyVault.flatMap(URL.init(string:)).map { [$0] } ?? []),
+            cloud: endpoints.cloud, allowedHosts: Set(live.allowedCredentialHosts))
         let transport = AsyncHTTPTransport()
         do {
             let environment = ProcessInfo.processInfo.environment

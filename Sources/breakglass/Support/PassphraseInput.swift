@@ -1,6 +1,7 @@
 import ArgumentParser
 import Custody
 import Foundation
+import SafeInput
 
 #if canImport(Glibc)
     import Glibc
@@ -16,9 +17,7 @@ struct PassphraseOptions: ParsableArguments {
 
     func read(prompt: String, confirm: Bool = false) throws -> Secret {
         if let passphraseFile {
-            guard let data = FileManager.default.contents(atPath: passphraseFile) else {
-                throw UsageError("--passphrase-file: cannot read \(passphraseFile)")
-            }
+            let data = try InputFile.read(atPath: passphraseFile, limit: InputFile.smallFileLimit)
             var bytes = Array(data.prefix { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") })
             return Secret(wiping: &bytes)
         }
@@ -50,11 +49,17 @@ struct PassphraseOptions: ParsableArguments {
             _ = Foundation.write(descriptor, "\n", 1)
         }
         _ = prompt.withCString { Foundation.write(descriptor, $0, strlen($0)) }
+        // Capacity reserved once: appending never moves the passphrase to a new buffer, leaving the old one unwiped.
+        let maximum = 1024
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(maximum)
         var byte: UInt8 = 0
-        while Foundation.read(descriptor, &byte, 1) == 1, byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") {
+        while bytes.count < maximum, Foundation.read(descriptor, &byte, 1) == 1, byte != UInt8(ascii: "\n"),
+            byte != UInt8(ascii: "\r")
+        {
             bytes.append(byte)
         }
+        byte = 0
         return Secret(wiping: &bytes)
     }
 }

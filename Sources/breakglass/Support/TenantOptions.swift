@@ -52,7 +52,10 @@ struct TenantOptions: ParsableArguments {
 
     /// Configuration first (a usage error, exit 2, should not wait for a large snapshot to load), then the tenant.
     func loadContext() throws -> TenantContext {
-        let configuration = try loadConfiguration()
+        try loadContext(configuration: loadConfiguration())
+    }
+
+    func loadContext(configuration: Configuration) throws -> TenantContext {
         let (snapshot, source) = try loadSnapshot()
         let now = asOf.flatMap(GraphDate.parse) ?? snapshot.capturedAt ?? Date()
         return withRunbook(TenantContext(snapshot: snapshot, configuration: configuration, now: now, source: source))

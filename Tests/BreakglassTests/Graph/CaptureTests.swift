@@ -22,7 +22,7 @@ struct CaptureTests {
         try await CLI.runDetached(
             ["snapshot", "--tenant", "contoso.onmicrosoft.com", "--out", out.path, "--config", Self.config,
              "--graph-endpoint", base.absoluteString, "--authority", base.absoluteString,
-             "--arm-endpoint", base.absoluteString] + extra,
+             "--arm-endpoint", base.absoluteString, "--allow-credentials-to-host", "127.0.0.1"] + extra,
             environment: cleanEnvironment(env ?? ["AZURE_CLIENT_ID": "app", "AZURE_CLIENT_SECRET": "s3cret"]))
     }
 
@@ -137,7 +137,8 @@ struct CaptureTests {
         let result = try await InProcessEmulator.with(try Self.served()) { base in
             try await CLI.runDetached(
                 ["audit", "--tenant", "t", "--config", Self.config, "--graph-endpoint", base.absoluteString,
-                 "--authority", base.absoluteString, "--save", save.path, "--format", "json", "--as-of", Self.asOf],
+                 "--authority", base.absoluteString, "--save", save.path, "--format", "json", "--as-of", Self.asOf,
+                 "--allow-credentials-to-host", "127.0.0.1"],
                 environment: cleanEnvironment(["BREAKGLASS_GRAPH_TOKEN": "", "AZURE_CLIENT_ID": "a", "AZURE_CLIENT_SECRET": "b"]))
         }
         #expect(result.status == 0 || result.status == 1, "\(result.stderr)")

@@ -273,7 +273,7 @@ struct ProvisionEmulatorTests {
             return "\(folder)/\(file)"
         }
         let out = scenario.path("recovered-\(UUID().uuidString).txt")
-        let result = try await scenario.run(["custody", "combine"] + sheets + ["--out", out])
+        let result = try await scenario.run(["custody", "combine"] + sheets + ["--out", out, "--no-ledger"])
         #expect(result.status == 0, "\(result.stderr)")
         let attributes = try FileManager.default.attributesOfItem(atPath: out)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)

@@ -64,7 +64,8 @@ final class ProvisionScenario: @unchecked Sendable {
 
     func live(_ url: URL, arm: Bool = true) -> [String] {
         ["--tenant", Self.tenantID, "--graph-endpoint", url.absoluteString, "--authority", url.absoluteString,
-         "--retry-budget", "2"] + (arm ? ["--arm-endpoint", url.absoluteString] : [])
+         "--retry-budget", "2", "--allow-credentials-to-host", "127.0.0.1"]
+            + (arm ? ["--arm-endpoint", url.absoluteString] : [])
     }
 
     func approve(_ plan: String, by custodians: [String], command: String = "provision") async throws {
