@@ -2,6 +2,7 @@ import AccessPolicy
 import EntraModel
 import Foundation
 import Lockout
+import SafeInput
 
 /// The emergency-access runbook for one tenant (issue "Rehearse"): who may authorise use, where the password is, how
 /// each account signs in and which failure scenarios it survives today, and step by step what to do in each incident
@@ -135,16 +136,16 @@ public enum RunbookOnFile: Sendable, Hashable {
     }
 
     /// The runbook `configuration.runbook.file` names, relative to `folder` (the configuration file's); nil when the
-    /// configuration names none. Only the first MiB is read: the stamp is at the top.
+    /// configuration names none. Read as any input is (a regular file, no symbolic link, size-capped).
     public static func read(_ configuration: Configuration, relativeTo folder: URL) -> RunbookOnFile? {
         guard let file = configuration.runbook.file else { return nil }
         let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : folder.appendingPathComponent(file)
-        guard let handle = try? FileHandle(forReadingFrom: url) else {
-            return .unreadable(path: file, reason: "no such file, or not readable")
+        do {
+            let text = try InputFile.readText(atPath: url.path, limit: InputFile.policyFileLimit)
+            return RunbookOnFile(path: file, text: text)
+        } catch {
+            return .unreadable(path: file, reason: error.reason)
         }
-        defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: 1 << 20)) ?? Data()
-        return RunbookOnFile(path: file, text: String(decoding: head, as: UTF8.self))
     }
 }
 

@@ -32,34 +32,33 @@ struct PassphraseOptions: ParsableArguments {
         return first
     }
 
-    /// Reads one line from /dev/tty with echo turned off (and restored, whatever happens).
+    /// Reads one line from /dev/tty with echo turned off (and restored, whatever happens, also on SIGINT).
     static func readFromTerminal(_ prompt: String) throws -> Secret {
         let descriptor = Foundation.open("/dev/tty", O_RDWR | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw UsageError("no terminal to ask for the passphrase: give --passphrase-file or set BREAKGLASS_PASSPHRASE")
         }
         defer { Foundation.close(descriptor) }
-        var original = termios()
-        guard tcgetattr(descriptor, &original) == 0 else { throw UsageError("cannot turn off echo on the terminal") }
-        var silent = original
-        silent.c_lflag &= ~tcflag_t(ECHO)
-        guard tcsetattr(descriptor, TCSAFLUSH, &silent) == 0 else { throw UsageError("cannot turn off echo on the terminal") }
-        defer {
-            _ = tcsetattr(descriptor, TCSAFLUSH, &original)
-            _ = Foundation.write(descriptor, "\n", 1)
+        defer { _ = Foundation.write(descriptor, "\n", 1) }
+        do {
+            return try TerminalEcho.withEchoOff(on: descriptor) {
+                _ = prompt.withCString { Foundation.write(descriptor, $0, strlen($0)) }
+                // Capacity reserved once: appending never moves the passphrase to a new buffer, leaving the old one
+                // unwiped.
+                let maximum = 1024
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(maximum)
+                var byte: UInt8 = 0
+                while bytes.count < maximum, Foundation.read(descriptor, &byte, 1) == 1, byte != UInt8(ascii: "\n"),
+                    byte != UInt8(ascii: "\r")
+                {
+                    bytes.append(byte)
+                }
+                byte = 0
+                return Secret(wiping: &bytes)
+            }
+        } catch is TerminalEcho.TerminalError {
+            throw UsageError("cannot turn off echo on the terminal")
         }
-        _ = prompt.withCString { Foundation.write(descriptor, $0, strlen($0)) }
-        // Capacity reserved once: appending never moves the passphrase to a new buffer, leaving the old one unwiped.
-        let maximum = 1024
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(maximum)
-        var byte: UInt8 = 0
-        while bytes.count < maximum, Foundation.read(descriptor, &byte, 1) == 1, byte != UInt8(ascii: "\n"),
-            byte != UInt8(ascii: "\r")
-        {
-            bytes.append(byte)
-        }
-        byte = 0
-        return Secret(wiping: &bytes)
     }
 }

@@ -19,51 +19,14 @@ enum SecretPrompt {
         guard isatty(STDIN_FILENO) == 1 else {
             return try Secret.read(fromFileDescriptor: STDIN_FILENO, maximumBytes: maximumBytes)
         }
-        var original = termios()
-        guard tcgetattr(STDIN_FILENO, &original) == 0 else {
-            throw CustodyError.cannotRead(path: "the terminal", reason: String(cString: strerror(errno)))
-        }
-        savedTerminal.pointee = original
-        let signals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
-        var previous: [Int32: sigaction] = [:]
-        for signal in signals {
-            var action = sigaction()
-            #if canImport(Darwin)
-                action.__sigaction_u.__sa_handler = restoreTerminalAndResignal
-            #else
-                action.__sigaction_handler.sa_handler = restoreTerminalAndResignal
-            #endif
-            sigemptyset(&action.sa_mask)
-            var old = sigaction()
-            sigaction(signal, &action, &old)
-            previous[signal] = old
-        }
-        var silent = original
-        silent.c_lflag &= ~tcflag_t(ECHO | ECHONL)
-        silent.c_lflag |= tcflag_t(ICANON)
-        guard tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent) == 0 else {
-            throw CustodyError.cannotRead(path: "the terminal", reason: String(cString: strerror(errno)))
-        }
-        defer {
-            _ = tcsetattr(STDIN_FILENO, TCSAFLUSH, &original)
-            for (signal, old) in previous {
-                var restored = old
-                sigaction(signal, &restored, nil)
+        do {
+            defer { FileHandle.standardError.write(Data("\n".utf8)) }
+            return try TerminalEcho.withEchoOff(on: STDIN_FILENO, keepCanonical: true) {
+                FileHandle.standardError.write(Data(prompt.utf8))
+                return try Secret.read(fromFileDescriptor: STDIN_FILENO, maximumBytes: maximumBytes, oneLine: true)
             }
-            FileHandle.standardError.write(Data("\n".utf8))
+        } catch let error as TerminalEcho.TerminalError {
+            throw CustodyError.cannotRead(path: "the terminal", reason: error.reason)
         }
-        FileHandle.standardError.write(Data(prompt.utf8))
-        return try Secret.read(fromFileDescriptor: STDIN_FILENO, maximumBytes: maximumBytes, oneLine: true)
     }
-}
-
-/// The terminal mode to put back from a signal handler: written before the handlers are installed, then only read.
-nonisolated(unsafe) private let savedTerminal = UnsafeMutablePointer<termios>.allocate(capacity: 1)
-
-/// Async-signal-safe: tcsetattr, signal and raise only. The default action then ends the process as the signal
-/// would have.
-private func restoreTerminalAndResignal(_ number: Int32) {
-    _ = tcsetattr(STDIN_FILENO, TCSANOW, savedTerminal)
-    _ = signal(number, SIG_DFL)
-    _ = raise(number)
 }

@@ -22,7 +22,8 @@ struct CompareLiveTests {
     func compare(_ base: URL, config: URL, extra: [String]) async throws -> CLI.Result {
         try await CLI.runDetached(
             ["whatif", "--tenant", "contoso.onmicrosoft.com", "--compare-live", "--config", config.path,
-             "--graph-endpoint", base.absoluteString, "--authority", base.absoluteString] + extra,
+             "--graph-endpoint", base.absoluteString, "--authority", base.absoluteString,
+             "--allow-credentials-to-host", "127.0.0.1"] + extra,
             environment: cleanEnvironment(["AZURE_CLIENT_ID": "app", "AZURE_CLIENT_SECRET": "s3cret"]))
     }
 

@@ -74,7 +74,8 @@ struct SecretPromptTests {
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning, Date() < deadline { usleep(20_000) }
         if process.isRunning {
-            process.terminate()
+            // SIGKILL, not terminate(): a child that blocks SIGTERM would keep the whole test run waiting.
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             return false
         }
