@@ -25,11 +25,16 @@ public struct EmulatorOptions: Sendable {
     public var deviceCodeLifetime: Int
     /// Polls answered `authorization_pending` (then one `slow_down`) before a device code is signed in.
     public var deviceCodePendingPolls: Int
+    /// Records and changes that appear over time.
+    public var timeline: EmulatorTimeline?
+    /// The emulator's clock (the timeline runs on it).
+    public var now: @Sendable () -> Date
 
     public init(pageSize: Int = 100, throttleEvery: Int = 0, failEvery: Int = 0, retryAfterSeconds: Int = 1,
                 clientID: String? = nil, clientSecret: String? = nil, certificate: EmulatorCertificate? = nil,
                 failingPaths: [String] = [], unlicensedFiles: [String] = [], deviceCodeLifetime: Int = 900,
-                deviceCodePendingPolls: Int = 1) {
+                deviceCodePendingPolls: Int = 1, timeline: EmulatorTimeline? = nil,
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.pageSize = max(1, pageSize)
         self.throttleEvery = throttleEvery
         self.failEvery = failEvery
@@ -41,6 +46,8 @@ public struct EmulatorOptions: Sendable {
         self.unlicensedFiles = unlicensedFiles
         self.deviceCodeLifetime = deviceCodeLifetime
         self.deviceCodePendingPolls = deviceCodePendingPolls
+        self.timeline = timeline
+        self.now = now
     }
 }
 
@@ -81,9 +88,11 @@ public struct EmulatorCertificate: Sendable {
 
 public enum EmulatorError: Error, CustomStringConvertible, Sendable {
     case badCertificate(String)
+    case badTimeline(String)
     public var description: String {
         switch self {
         case .badCertificate(let reason): "--client-certificate: \(reason)"
+        case .badTimeline(let reason): "--timeline: \(reason)"
         }
     }
 }

@@ -45,10 +45,21 @@ public struct GraphEmulator: Sendable {
     let store: EmulatorStore
     let options: EmulatorOptions
     let state = EmulatorState()
+    /// When the timeline started.
+    let started: Date
 
     public init(snapshot: URL, options: EmulatorOptions = EmulatorOptions()) throws {
         self.store = try EmulatorStore(folder: snapshot)
         self.options = options
+        self.started = options.now()
+    }
+
+    /// A list as it stands now: the snapshot's, with what the timeline has added or changed so far; `changed` says
+    /// the file's encoded bytes no longer match it.
+    func list(_ name: String) -> (items: [[String: Any]], changed: Bool)? {
+        guard let timeline = options.timeline, timeline.touches(name) else { return store.lists[name].map { ($0, false) } }
+        let elapsed = options.now().timeIntervalSince(started)
+        return (timeline.apply(to: store.lists[name] ?? [], file: name, start: started, elapsed: elapsed), true)
     }
 
     public var tenantID: String { store.tenantID }

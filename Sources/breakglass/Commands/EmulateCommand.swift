@@ -32,6 +32,9 @@ struct EmulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("unlicensed"), help: "A snapshot file (e.g. sign-ins.json) whose endpoint answers as without the licence; repeatable.")
     var unlicensed: [String] = []
     @Option(name: .customLong("device-code-lifetime"), help: "Seconds before a device code expires.") var deviceCodeLifetime = 900
+    @Option(help: "A timeline (JSON): sign-ins, audits and user changes that appear N seconds after the start.",
+            completion: .file(extensions: ["json"]))
+    var timeline: String?
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535.") }
@@ -48,10 +51,14 @@ struct EmulateCommand: AsyncParsableCommand {
             }
             return try EmulatorCertificate(pem: text)
         }
+        let script = try timeline.map { path in
+            guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("--timeline: cannot read \(path)") }
+            return try EmulatorTimeline(json: data)
+        }
         let options = EmulatorOptions(
             pageSize: pageSize, throttleEvery: throttleEvery, failEvery: failEvery, retryAfterSeconds: retryAfter,
             clientID: clientID, clientSecret: clientSecret, certificate: certificate, failingPaths: failPaths,
-            unlicensedFiles: unlicensed, deviceCodeLifetime: deviceCodeLifetime)
+            unlicensedFiles: unlicensed, deviceCodeLifetime: deviceCodeLifetime, timeline: script)
         let emulator = try GraphEmulator(snapshot: URL(fileURLWithPath: snapshotPath), options: options)
         try await EmulatorServer(emulator: emulator, port: port).run { port in
             FileHandle.standardOutput.write(Data("listening on http://127.0.0.1:\(port)\n".utf8))

@@ -5,6 +5,8 @@ import Foundation
 import Lockout
 import Monitoring
 import Posture
+import Dashboard
+import Watch
 
 /// An error the CLI reports as one line and a specific exit code (spec/report.md).
 protocol ExitCodeProviding: Error {
@@ -75,5 +77,31 @@ extension GraphError: ExitCodeProviding {
 
 extension EmulatorError: ExitCodeProviding {
     var exitCode: Int32 { 2 }
+    var message: String { description }
+}
+
+extension WatchSetupError: ExitCodeProviding {
+    var exitCode: Int32 { 2 }
+    var message: String { description }
+}
+
+extension SecretSourceError: ExitCodeProviding {
+    var exitCode: Int32 { 2 }
+    var message: String { description }
+}
+
+extension NotifierError: ExitCodeProviding {
+    var exitCode: Int32 { 2 }
+    var message: String { description }
+}
+
+/// A database URL the user wrote is theirs to fix (2); a database that does not answer is remote (4).
+extension WatchStoreError: ExitCodeProviding {
+    var exitCode: Int32 {
+        switch self {
+        case .badDatabaseURL: 2
+        case .unreachable, .failed: 4
+        }
+    }
     var message: String { description }
 }
