@@ -35,6 +35,9 @@ enum Templates {
         th { font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }
         td.problems ul { margin: 0; padding-left: 18px; }
         .sev-critical, .sev-high { color: var(--bad); font-weight: 600; }
+        .status-fail { color: var(--bad); font-weight: 600; }
+        .status-warn, .status-unknown { color: var(--warn); }
+        td.name { white-space: nowrap; font-weight: 600; }
         table.grid { width: auto; }
         table.grid th.scenario { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; height: 170px;
                                  vertical-align: bottom; padding: 6px 4px; text-transform: none; font-size: 13px; }
@@ -105,8 +108,8 @@ enum Templates {
             <tbody>
             {{#accounts}}
             <tr id="account-{{id}}">
-              <td>{{name}}</td><td>{{passwordAgeText}}</td><td>{{lastSignInText}}</td><td>{{lastDrillText}}</td>
-              <td class="problems">{{passing}} checks pass{{#hasProblems}}<ul>{{#problems}}<li class="sev-{{severity}}">{{check}} {{status}}: {{message}}</li>{{/problems}}</ul>{{/hasProblems}}</td>
+              <td class="name">{{name}}</td><td>{{passwordAgeText}}</td><td>{{lastSignInText}}</td><td>{{lastDrillText}}</td>
+              <td class="problems">{{passing}} checks pass{{#hasProblems}}<ul>{{#problems}}<li class="status-{{status}}">{{check}} {{status}}: {{message}}</li>{{/problems}}</ul>{{/hasProblems}}</td>
             </tr>
             {{/accounts}}
             </tbody>
@@ -114,7 +117,7 @@ enum Templates {
           {{#hasTenantProblems}}
           <h3>Tenant findings</h3>
           <table class="findings"><tbody>
-            {{#tenantProblems}}<tr><td class="sev-{{severity}}">{{check}}</td><td>{{status}}</td><td>{{subject}}</td><td>{{message}}</td></tr>{{/tenantProblems}}
+            {{#tenantProblems}}<tr><td class="status-{{status}}">{{check}}</td><td>{{status}}</td><td>{{subject}}</td><td>{{message}}</td></tr>{{/tenantProblems}}
           </tbody></table>
           {{/hasTenantProblems}}
 

@@ -276,7 +276,8 @@ struct Work {
         let incident = Incident(id: WatchID.make(at: now), tenantID: tenant.id, kind: kind, subject: subject,
                                 subjectName: name, openedAt: at, summary: summary)
         book.add(incident)
-        book.append(IncidentEvent(id: WatchID.make(at: now), incidentID: incident.id, at: at, kind: .opened, summary: summary))
+        book.append(IncidentEvent(id: WatchID.make(at: now), incidentID: incident.id, at: at, kind: .opened,
+                                  summary: "\(kind.title): \(name)"))
         touch(incident.id, .opened)
         return book.incident(incident.id) ?? incident
     }

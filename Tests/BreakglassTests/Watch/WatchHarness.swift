@@ -2,6 +2,7 @@ import Custody
 import Dashboard
 import Foundation
 import Graph
+import Logging
 import GraphEmulator
 import Posture
 import Synchronization
@@ -45,7 +46,8 @@ struct WatchHarness: Sendable {
             security: DashboardSecurity(token: Secret(utf8: DashboardHarness.token),
                                         webhookSecret: Secret(utf8: DashboardHarness.webhookSecret)),
             transport: transport, settings: settings, now: clock.read,
-            onLease: { event in if case .attempted = event { rounds.increment() } })
+            onLease: { event in if case .attempted = event { rounds.increment() } },
+            logger: { var logger = Logger(label: "watch-tests"); logger.logLevel = .critical; return logger }())
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         do {
             let result = try await withThrowingTaskGroup(of: T?.self) { group in
