@@ -78,6 +78,10 @@ LUA
 
 url="http://127.0.0.1:$port/hooks/azure-monitor?secret=$BENCH_ALERT_SECRET"
 wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" --timeout 10s --latency -s "$work/alerts.lua" "$url" -- "$delay" "$work"
+# CPU the service used (user + system), whatever else the machine was doing: the cost per alert.
+ticks=$(getconf CLK_TCK)
+cpu=$(awk -v t="$ticks" '{printf "%.1f", ($14 + $15) / t}' "/proc/$watch_pid/stat")
+echo "watch used $cpu s of CPU; load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 kill -TERM "$watch_pid"
 wait "$watch_pid" || true
 
@@ -90,5 +94,6 @@ for name in glob.glob(work + "/accepted-*.txt"):
 stored = {row[0].split("/")[-1].split("|")[0] for row in sqlite3.connect(work + "/watch.sqlite").execute("SELECT id FROM watch_alerts")}
 lost = accepted - stored
 print(f"accepted (202) {len(accepted)}, stored {len(stored)}, lost {len(lost)}")
+print(f"(stored may exceed accepted by the requests in flight when wrk stopped)")
 sys.exit(1 if lost else 0)
 PY

@@ -299,11 +299,6 @@ public struct DashboardServer: Sendable {
 
     // MARK: Webhook
 
-    struct Accepted: Encodable {
-        var status: String
-        var alertId: String
-    }
-
     /// `POST /hooks/azure-monitor`: authenticated by the secret in the URL (constant-time comparison) or an Entra ID
     /// bearer token; a common-schema alert is stored before the answer (202). Anything else is a 4xx and changes
     /// nothing.
@@ -327,9 +322,12 @@ public struct DashboardServer: Sendable {
             metrics.alertReceived(result: "malformed")
             return try problem(.badRequest, error.description)
         }
-        try await intake.submit(ReceivedAlert(id: alert.key, receivedAt: now(), payload: String(decoding: data, as: UTF8.self)))
+        try await intake.submit(ReceivedAlert(id: alert.key, receivedAt: now(), payload: alert.rawPayload))
         metrics.alertReceived(result: "accepted")
-        return try json(Accepted(status: "accepted", alertId: alert.alertID), status: .accepted)
+        let answer = try JSONSerialization.data(withJSONObject: ["status": "accepted", "alertId": alert.alertID],
+                                                options: [.sortedKeys, .withoutEscapingSlashes])
+        return Response(status: .accepted, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: answer)))
     }
 
     func authenticated(_ request: Request) async throws -> Bool {

@@ -51,57 +51,46 @@ extension AzureMonitorAlert {
                                                  "initiatedbyobjectid"]
 
     public init(json data: Data) throws {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: data), case .object(let root) = value else {
-            throw AlertPayloadError.notJSON
-        }
-        let schema = root["schemaId"].flatMap(Self.text) ?? ""
+        // JSONSerialization: the webhook parses every alert, and Foundation's parser is the cheapest on hand.
+        guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { throw AlertPayloadError.notJSON }
+        let schema = root["schemaId"] as? String ?? ""
         guard schema == "azureMonitorCommonAlertSchema" else { throw AlertPayloadError.notCommonSchema(schema) }
-        guard case .object(let body)? = root["data"] else { throw AlertPayloadError.missingField("data") }
-        guard case .object(let essentials)? = body["essentials"] else { throw AlertPayloadError.missingField("data.essentials") }
-        guard let alertID = essentials["alertId"].flatMap(Self.text), !alertID.isEmpty else {
+        guard let body = root["data"] as? [String: Any] else { throw AlertPayloadError.missingField("data") }
+        guard let essentials = body["essentials"] as? [String: Any] else { throw AlertPayloadError.missingField("data.essentials") }
+        guard let alertID = essentials["alertId"] as? String, !alertID.isEmpty else {
             throw AlertPayloadError.missingField("data.essentials.alertId")
         }
-        guard let condition = essentials["monitorCondition"].flatMap(Self.text), !condition.isEmpty else {
+        guard let condition = essentials["monitorCondition"] as? String, !condition.isEmpty else {
             throw AlertPayloadError.missingField("data.essentials.monitorCondition")
         }
         self.alertID = alertID
         self.condition = condition
-        rule = essentials["alertRule"].flatMap(Self.text)
-        severity = essentials["severity"].flatMap(Self.text)
-        firedAt = essentials["firedDateTime"].flatMap(Self.text).flatMap(GraphDate.parse)
+        rule = essentials["alertRule"] as? String
+        severity = essentials["severity"] as? String
+        firedAt = (essentials["firedDateTime"] as? String).flatMap(GraphDate.parse)
+        let context = body["alertContext"] as? [String: Any] ?? [:]
         var properties: [String: String] = [:]
-        var context: [String: JSONValue] = [:]
-        if case .object(let alertContext)? = body["alertContext"] { context = alertContext }
         for source in [context["properties"], body["customProperties"]] {
-            if case .object(let object)? = source {
-                for (key, value) in object { if let text = Self.text(value) { properties[key.lowercased()] = text } }
+            for (key, value) in source as? [String: Any] ?? [:] {
+                if let text = value as? String { properties[key.lowercased()] = text }
             }
         }
-        var criteria: [String: JSONValue] = [:]
-        if case .object(let object)? = context["condition"] { criteria = object }
-        windowStart = criteria["windowStartTime"].flatMap(Self.text).flatMap(GraphDate.parse)
-        windowEnd = criteria["windowEndTime"].flatMap(Self.text).flatMap(GraphDate.parse)
-        var dimensions: [JSONValue] = []
-        if case .array(let criteria)? = criteria["allOf"] {
-            for criterion in criteria {
-                if case .object(let object) = criterion, case .array(let list)? = object["dimensions"] { dimensions += list }
-            }
+        let criteria = context["condition"] as? [String: Any] ?? [:]
+        windowStart = (criteria["windowStartTime"] as? String).flatMap(GraphDate.parse)
+        windowEnd = (criteria["windowEndTime"] as? String).flatMap(GraphDate.parse)
+        var dimensions: [[String: Any]] = []
+        for criterion in criteria["allOf"] as? [[String: Any]] ?? [] {
+            dimensions += criterion["dimensions"] as? [[String: Any]] ?? []
         }
-        if case .array(let list)? = context["Dimensions"] { dimensions += list }
+        dimensions += context["Dimensions"] as? [[String: Any]] ?? []
         accountIDs = dimensions.compactMap { dimension in
-            guard case .object(let object) = dimension, let name = object["name"].flatMap(Self.text),
-                  Self.accountDimensions.contains(name.lowercased()) else { return nil }
-            return object["value"].flatMap(Self.text)
+            guard let name = dimension["name"] as? String, Self.accountDimensions.contains(name.lowercased()) else { return nil }
+            return dimension["value"] as? String
         }
         let slug = properties["breakglass.detection"]
             ?? rule.flatMap { $0.hasPrefix("breakglass-") ? String($0.dropFirst("breakglass-".count)) : nil }
         detection = slug.flatMap(Detection.Kind.init(rawValue:))
         tenant = properties["breakglass.tenant"]
         rawPayload = String(decoding: data, as: UTF8.self)
-    }
-
-    static func text(_ value: JSONValue) -> String? {
-        if case .string(let text) = value { return text }
-        return nil
     }
 }

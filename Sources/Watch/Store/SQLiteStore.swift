@@ -75,10 +75,9 @@ public final class SQLiteStore: WatchStore {
 
     static func write(_ book: IncidentBook, db: Database) throws {
         let now = StoreTime.millis(Date())
-        for key in book.newlySeen {
-            try db.execute(sql: "INSERT INTO watch_seen (tenant_id, record_key, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                           arguments: [book.tenantID, key, now])
-        }
+        let seen = try db.cachedStatement(
+            sql: "INSERT INTO watch_seen (tenant_id, record_key, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+        for key in book.newlySeen { try seen.execute(arguments: [book.tenantID, key, now]) }
         for incident in book.changed.values.sorted(by: { $0.id < $1.id }) {
             try db.execute(sql: """
                 INSERT INTO watch_incidents (id, tenant_id, kind, subject, subject_name, state, opened_at, updated_at,
@@ -91,18 +90,20 @@ public final class SQLiteStore: WatchStore {
                     closed_because = excluded.closed_because, summary = excluded.summary, event_count = excluded.event_count
                 """, arguments: StatementArguments(Self.arguments(incident)))
         }
+        let events = try db.cachedStatement(
+            sql: "INSERT INTO watch_incident_events (id, incident_id, at, kind, summary, detail) VALUES (?, ?, ?, ?, ?, ?)")
         for event in book.events {
-            try db.execute(sql: "INSERT INTO watch_incident_events (id, incident_id, at, kind, summary, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [event.id, event.incidentID, StoreTime.millis(event.at), event.kind.rawValue,
-                                       event.summary, event.detail])
+            try events.execute(arguments: [event.id, event.incidentID, StoreTime.millis(event.at), event.kind.rawValue,
+                                           event.summary, event.detail])
         }
+        let outbox = try db.cachedStatement(sql: """
+            INSERT INTO watch_outbox (id, tenant_id, incident_id, notifier, event, payload, created_at, attempts,
+                next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)
+            """)
         for message in book.outbox {
-            try db.execute(sql: """
-                INSERT INTO watch_outbox (id, tenant_id, incident_id, notifier, event, payload, created_at, attempts,
-                    next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)
-                """, arguments: [message.id, message.tenantID, message.incidentID, message.notifier, message.event,
-                                 message.payload, StoreTime.millis(message.createdAt),
-                                 StoreTime.millis(message.nextAttemptAt)])
+            try outbox.execute(arguments: [message.id, message.tenantID, message.incidentID, message.notifier, message.event,
+                                           message.payload, StoreTime.millis(message.createdAt),
+                                           StoreTime.millis(message.nextAttemptAt)])
         }
     }
 
@@ -338,9 +339,10 @@ public final class SQLiteStore: WatchStore {
     public func insertAlerts(_ alerts: [ReceivedAlert]) async throws -> Int {
         try await database.write { db in
             var inserted = 0
+            let statement = try db.cachedStatement(
+                sql: "INSERT INTO watch_alerts (id, received_at, payload) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
             for alert in alerts {
-                try db.execute(sql: "INSERT INTO watch_alerts (id, received_at, payload) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                               arguments: [alert.id, StoreTime.millis(alert.receivedAt), alert.payload])
+                try statement.execute(arguments: [alert.id, StoreTime.millis(alert.receivedAt), alert.payload])
                 inserted += db.changesCount
             }
             return inserted
@@ -358,9 +360,8 @@ public final class SQLiteStore: WatchStore {
 
     public func markAlertsProcessed(_ ids: [String], at: Date) async throws {
         try await database.write { db in
-            for id in ids {
-                try db.execute(sql: "UPDATE watch_alerts SET processed_at = ? WHERE id = ?", arguments: [StoreTime.millis(at), id])
-            }
+            let statement = try db.cachedStatement(sql: "UPDATE watch_alerts SET processed_at = ? WHERE id = ?")
+            for id in ids { try statement.execute(arguments: [StoreTime.millis(at), id]) }
         }
     }
 
