@@ -33,13 +33,19 @@ final class HeadlessChromium: @unchecked Sendable {
         }
     }
 
+    /// What the reader thread fills: kept apart from the browser object, so the thread does not keep it alive.
+    final class Inbox: Sendable {
+        let messages = Mutex<[Data]>([])
+        let isClosed = Mutex(false)
+    }
+
     let pid: pid_t
     let commands: Int32
     let replies: Int32
     let profile: URL
-    let inbox = Mutex<[Data]>([])
-    let isClosed = Mutex(false)
+    let box = Inbox()
     var nextID = 0
+    private var stopped = false
 
     init(width: Int = 1400, height: Int = 1900) throws {
         guard let executable = Self.executable else { throw Failure.notInstalled }
@@ -60,8 +66,14 @@ final class HeadlessChromium: @unchecked Sendable {
                          "--window-size=\(width),\(height)", "--user-data-dir=\(profile.path)", "about:blank"]
         var argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        // Its own process group: stopping it stops the renderers and helpers it started too.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
         var child: pid_t = 0
-        let status = posix_spawn(&child, executable, &actions, nil, &argv, environ)
+        let status = posix_spawn(&child, executable, &actions, &attributes, &argv, environ)
         close(devNull)
         close(toChrome[0])
         close(fromChrome[1])
@@ -70,19 +82,25 @@ final class HeadlessChromium: @unchecked Sendable {
         commands = toChrome[1]
         replies = fromChrome[0]
         let replies = self.replies
-        Thread.detachNewThread { [self] in self.readLoop(replies) }
+        let box = self.box
+        Thread.detachNewThread { Self.readLoop(replies, into: box) }
     }
 
-    deinit {
+    /// Kills the browser and everything it started, and removes its profile. Also done when the object goes away.
+    func stop() {
+        guard !stopped else { return }
+        stopped = true
         close(commands)
-        kill(pid, SIGKILL)
+        kill(-pid, SIGKILL)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         close(replies)
         try? FileManager.default.removeItem(at: profile)
     }
 
-    func readLoop(_ descriptor: Int32) {
+    deinit { stop() }
+
+    static func readLoop(_ descriptor: Int32, into box: Inbox) {
         var pending: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -92,10 +110,10 @@ final class HeadlessChromium: @unchecked Sendable {
             while let end = pending.firstIndex(of: 0) {
                 let message = Data(pending[..<end])
                 pending.removeSubrange(...end)
-                inbox.withLock { $0.append(message) }
+                box.messages.withLock { $0.append(message) }
             }
         }
-        isClosed.withLock { $0 = true }
+        box.isClosed.withLock { $0 = true }
     }
 
     /// Sends a command and waits for its reply's `result`.
@@ -119,17 +137,17 @@ final class HeadlessChromium: @unchecked Sendable {
         -> [String: Any] {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            let messages = inbox.withLock { $0 }
+            let messages = box.messages.withLock { $0 }
             for (index, message) in messages.enumerated() {
                 guard let object = try? JSONSerialization.jsonObject(with: message) as? [String: Any], predicate(object) else {
                     continue
                 }
-                inbox.withLock { inbox in
+                box.messages.withLock { inbox in
                     if index < inbox.count, inbox[index] == message { inbox.remove(at: index) }
                 }
                 return object
             }
-            if isClosed.withLock({ $0 }) { throw Failure.closed }
+            if box.isClosed.withLock({ $0 }) { throw Failure.closed }
             try await Task.sleep(for: .milliseconds(20))
         }
         throw Failure.timeout(what)

@@ -41,6 +41,7 @@ struct WatchPageTests {
                     let code = try #require((try JSONSerialization.jsonObject(with: minted.body) as? [String: Any])?["code"] as? String)
 
                     let browser = try HeadlessChromium()
+                    defer { browser.stop() }
                     let page = try await browser.open(watch.baseURL.absoluteString + "/login?code=\(code)")
                     #expect(try await browser.evaluate("location.pathname", session: page) as? String == "/")
 
