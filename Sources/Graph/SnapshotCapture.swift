@@ -254,7 +254,7 @@ public struct SnapshotCapture: Sendable {
     }
 
     /// How a refused request goes in the manifest: `notLicensed`, `forbidden`, `error` (404), or nil (a failure).
-    static func refusal(_ error: GraphError) -> Manifest.FileEntry? {
+    public static func refusal(_ error: GraphError) -> Manifest.FileEntry? {
         let licence = ["Authentication_RequestFromNonPremiumTenantOrB2CTenant", "AadPremiumLicenseRequired"]
         switch error {
         case .forbidden(_, let code, _, _) where code.map(licence.contains) == true,
