@@ -13,7 +13,7 @@ struct Breakglass: AsyncParsableCommand {
         subcommands: [
             AuditCommand.self, ExplainCommand.self, ChecksCommand.self, SnapshotCommand.self, SimulateCommand.self,
             WhatIfCommand.self, GateCommand.self, BenchCommand.self, PasswordCommand.self, CustodyCommand.self, ExportCommand.self,
-            LogsCommand.self, EmulateCommand.self, RunbookCommand.self,
+            LogsCommand.self, EmulateCommand.self, RunbookCommand.self, PathsCommand.self,
         ]
     )
 
