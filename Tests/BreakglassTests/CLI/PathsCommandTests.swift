@@ -29,7 +29,7 @@ struct PathsCommandTests {
         #expect(targets.contains("Contoso Identity Governance"))
         #expect(targets.last?.hasPrefix("take over bg-0") == true)
         let first = try #require(hops.first?["evidence"] as? [String: Any])
-        #expect((first["file"] as? String)?.hasPrefix("application-owners/") == true)
+        #expect((first["file"] as? String).map { $0.hasPrefix("service-principal-owners/") || $0.hasPrefix("application-owners/") } == true)
         #expect(hops.allSatisfy { ($0["why"] as? String)?.isEmpty == false })
         // Henrietta (Conditional Access Administrator, and owner of the exclusion group) locks the accounts out.
         let henrietta = try #require(path("lock-out", "henriettam@contoso.com"))

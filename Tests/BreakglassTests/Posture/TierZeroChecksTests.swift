@@ -106,12 +106,12 @@ struct TierZeroChecksTests {
         #expect(Self.statuses(BG043MethodEnabledInPolicy(), try Self.context()) == [.pass, .pass])
         func fido2(_ change: @escaping (inout AuthenticationMethodConfiguration) -> Void) throws -> TenantContext {
             try Self.context { snapshot in
-                snapshot.authenticationMethodsPolicy?.authenticationMethodConfigurations = snapshot.authenticationMethodsPolicy?
-                    .authenticationMethodConfigurations.map { configuration in
-                        var configuration = configuration
-                        if configuration.id == "Fido2" { change(&configuration) }
-                        return configuration
-                    } ?? []
+                guard var policy = snapshot.authenticationMethodsPolicy else { return }
+                for index in policy.authenticationMethodConfigurations.indices
+                where policy.authenticationMethodConfigurations[index].id == "Fido2" {
+                    change(&policy.authenticationMethodConfigurations[index])
+                }
+                snapshot.authenticationMethodsPolicy = policy
             }
         }
         let disabled = try #require(BG043MethodEnabledInPolicy().run(in: try fido2 { $0.state = "disabled" }).first)
