@@ -19,7 +19,9 @@ import Foundation
 ///   AdministrativeUnit.Read.All;
 /// - `GET /servicePrincipals/{id}/owners`, `GET /applications/{id}/owners` — graph/api/serviceprincipal-list-owners,
 ///   graph/api/application-list-owners, Application.Read.All.
-/// None needs a licence beyond Entra ID Free; a refusal is recorded in manifest.json like any optional file.
+/// Learn lists no licence for these reads (restricted-management units need Entra ID P1 for the unit's administrators,
+/// admin-units-restricted-management, not to be read); a refusal is recorded in manifest.json like any optional file,
+/// and the checks that need the file say `unknown`.
 extension SnapshotCapture {
     static let graphServicePrincipalPath = "/servicePrincipals(appId='\(WellKnownApplication.microsoftGraph)')"
 

@@ -13,7 +13,7 @@ public struct Simulation: Sendable {
     public let trustedNetwork: (ip: String?, country: String)
     private let untrustedAddress: String
     private let untrustedCountry: String
-    /// Active Global Administrators other than the emergency accounts: disabled in `admin-compromise`.
+    /// Global Administrators (active or PIM-eligible) other than the emergency accounts: disabled in `admin-compromise`.
     public let compromisedAdministrators: Set<String>
 
     /// `emergencyAccountIDs` are spared in the `admin-compromise` scenario; every other Global Administrator is
@@ -28,8 +28,23 @@ public struct Simulation: Sendable {
         untrustedAddress = NetworkPicker.addressOutside(locations)
         untrustedCountry = NetworkPicker.countryOutside(locations)
         let spared = Set(emergencyAccountIDs.map(Directory.normalized))
-        compromisedAdministrators = Set(evaluator.directory.activeHolders(ofRole: WellKnownRole.globalAdministrator, at: evaluator.now)
-            .map { Directory.normalized($0.id) }).subtracting(spared)
+        compromisedAdministrators = Self.globalAdministrators(evaluator.directory, at: evaluator.now).subtracting(spared)
+    }
+
+    /// Active and PIM-eligible Global Administrators (users, directly or through a group), normalised ids.
+    static func globalAdministrators(_ directory: Directory, at date: Date) -> Set<String> {
+        var holders = Set(directory.activeHolders(ofRole: WellKnownRole.globalAdministrator, at: date).map { Directory.normalized($0.id) })
+        for schedule in directory.snapshot.roleEligibilitySchedules ?? []
+        where directory.templateID(schedule.roleDefinitionId) == WellKnownRole.globalAdministrator {
+            if let end = schedule.scheduleInfo?.expiration?.endDateTime, end <= date { continue }
+            let principal = Directory.normalized(schedule.principalId)
+            if directory.group(principal) != nil {
+                holders.formUnion(directory.transitiveUsers(ofGroup: principal).users)
+            } else {
+                holders.insert(principal)
+            }
+        }
+        return holders
     }
 
     /// Whether the scenario disables the user before any sign-in.

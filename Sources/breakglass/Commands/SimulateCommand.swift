@@ -16,7 +16,7 @@ struct SimulateCommand: AsyncParsableCommand {
             Evaluates every active administrator (emergency accounts first) × scenario × admin resource (Azure portal, \
             Microsoft 365 admin center, Graph from PowerShell/CLI). A scenario is recoverable when at least one \
             Global Administrator gets in. Scenarios: \(Scenario.allCases.map(\.rawValue).joined(separator: ", ")). \
-            In admin-compromise every Global Administrator but the emergency accounts is disabled; the take-over and \
+            In admin-compromise every Global Administrator (active or eligible) but the emergency accounts is disabled; the take-over and \
             lock-out paths that remain are listed. Exit 1 when a scenario is unrecoverable.
             """
     )

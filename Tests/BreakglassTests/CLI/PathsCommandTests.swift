@@ -82,7 +82,7 @@ struct PathsCommandTests {
         #expect(inside.isSubset(of: ["bg-01@contoso.onmicrosoft.com", "bg-02@contoso.onmicrosoft.com"]) && !inside.isEmpty)
         let remaining = try #require(document["remainingPaths"] as? [[String: Any]])
         let principals = Set(remaining.compactMap { ($0["principal"] as? [String: Any])?["name"] as? String })
-        #expect(!principals.contains("lidiah@contoso.com"))
+        #expect(!principals.contains("lidiah@contoso.com") && !principals.contains("isaiahl@contoso.com"))
         #expect(principals.contains("Contoso Ops Automation"))
         let admins = try #require(document["admins"] as? [[String: Any]])
         let lidia = try #require(admins.first { $0["userPrincipalName"] as? String == "lidiah@contoso.com" })
