@@ -135,7 +135,9 @@ public struct ApplyEngine: Sendable {
                 guard key.hasPrefix("policy:") else { continue }
                 let id = String(key.dropFirst("policy:".count))
                 if let groupID, let raw = rawPolicies.first(where: { if case .string(let value)? = $0["id"] { value.lowercased() == id } else { false } }),
-                    TenantState.digest(TenantState.withoutExclusion(raw, groupID: groupID)) == before {
+                    [false, true].contains(where: {
+                        TenantState.digest(TenantState.withoutExclusion(raw, groupID: groupID, droppingEmpty: $0)) == before
+                    }) {
                     continue
                 }
             }

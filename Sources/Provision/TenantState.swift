@@ -158,13 +158,16 @@ public enum TenantState {
     }
 
     /// The policy with `groupID` taken out of its excluded groups: what it was before an `excludeFromPolicy` step.
-    static func withoutExclusion(_ policy: [String: JSONValue], groupID: String) -> JSONValue {
+    /// With `droppingEmpty`, a list left empty is removed: a policy captured without `excludeGroups` (Graph may omit
+    /// an empty collection) gains the key with the step.
+    static func withoutExclusion(_ policy: [String: JSONValue], groupID: String, droppingEmpty: Bool = false) -> JSONValue {
         var copy = policy
         if case .object(var conditions)? = copy["conditions"], case .object(var users)? = conditions["users"],
             case .array(let groups)? = users["excludeGroups"] {
-            users["excludeGroups"] = .array(groups.filter {
+            let kept = groups.filter {
                 if case .string(let id) = $0 { id.lowercased() != groupID.lowercased() } else { true }
-            })
+            }
+            users["excludeGroups"] = droppingEmpty && kept.isEmpty ? nil : .array(kept)
             conditions["users"] = .object(users)
             copy["conditions"] = .object(conditions)
         }
