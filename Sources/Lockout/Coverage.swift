@@ -103,10 +103,17 @@ public struct Coverage: Sendable {
                 }.map(\.rawValue)
             }
             for (alias, id) in Self.gapResources {
+                // A person with only the password can still accept terms of use: a policy that asks for nothing
+                // else leaves the application open.
                 let context = SignInContext(userID: user.id, resource: id, clientApp: "browser", platform: "windows",
                                             ipAddress: untrusted?.ipAddress, country: untrusted?.country,
-                                            device: .unregistered, capabilities: [])
-                if evaluator.evaluate(context).decision == .grant { result.open.append(alias) }
+                                            device: .unregistered, capabilities: [.termsOfUse])
+                let evaluation = evaluator.evaluate(context)
+                if evaluation.decision != .block,
+                    evaluation.requiredControls.allSatisfy({ $0.hasPrefix("termsOfUse:") })
+                {
+                    result.open.append(alias)
+                }
             }
             return result
         }

@@ -44,3 +44,24 @@ struct CoverageTests {
         #expect(evaluator.audienceKey(ofUser: bob.id) != evaluator.audienceKey(ofUser: bg1.id))
     }
 }
+
+@Suite("Password-only gap analysis")
+struct PasswordOnlyTests {
+    // Issue 9, item 13: a person with only the password can still accept terms of use.
+    @Test("A user who only has to accept terms of use gets in with a password alone")
+    func termsOfUseAloneIsPasswordOnly() async throws {
+        var tenant = AccessTestTenant()
+        tenant.addUser("u1", methods: [])
+        var terms = accessPolicy("Terms for Exchange", applications: .init(includeApplications: [Resource.exchangeOnline]),
+                                 grant: [])
+        terms.grantControls = .init(builtInControls: [], termsOfUse: ["tou-1"])
+        let mfa = accessPolicy("MFA for SharePoint", applications: .init(includeApplications: [Resource.sharePointOnline]),
+                               grant: ["mfa"])
+        tenant.policies = [terms, mfa]
+        let snapshot = tenant.snapshot
+        let coverage = await Coverage(simulation: Simulation(evaluator: tenant.evaluator), users: snapshot.users)
+        let entry = try #require(coverage.passwordOnly.first)
+        #expect(entry.resources.contains("exchange-online"))
+        #expect(!entry.resources.contains("sharepoint-online"))
+    }
+}
