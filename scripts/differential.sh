@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The long form of the differential test (issue 9): random tenants and sign-ins evaluated by the product's evaluator
-# and by the reference model of spec/evaluation.md in Tests/BreakglassTests/Differential, compared on the decision
-# and on every policy's applicability. Prints the disagreement classes (each traced to an allow-listed issue-9 item)
-# and fails on any other disagreement.
+# and by the reference model of spec/evaluation.md in Tests/BreakglassTests/Differential, compared on the decision,
+# on every policy's applicability and on security defaults. Prints a summary (and the disagreements, grouped by what
+# differs) and fails on any disagreement.
 #
 #   scripts/differential.sh                 # 100,000 sign-ins, seed 9
-#   scripts/differential.sh 20000 42        # 20,000 sign-ins, seed 42
-#   EXAMPLES=1 scripts/differential.sh      # also print the shortest example of each class
+#   scripts/differential.sh 20000 42       # 20,000 sign-ins, seed 42
+#   EXAMPLES=1 scripts/differential.sh      # also print the shortest example of each kind of disagreement
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

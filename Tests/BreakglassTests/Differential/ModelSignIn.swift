@@ -50,13 +50,10 @@ struct ModelDevice: CustomStringConvertible {
     /// flags when not given; `extensionAttribute1-15` are null unless the device is compliant or hybrid-joined
     /// (Learn, "filter for devices": "Devices must be Microsoft Intune managed, compliant, or Microsoft Entra hybrid
     /// joined for a value to be available in extensionAttributes1-15"); anything else not given is unknown.
-    ///
-    /// `extensionAttributesAlwaysAvailable` is the evaluator's behaviour before issue 9 item 9.
-    func value(of property: String, extensionAttributesAlwaysAvailable: Bool = false) -> ModelDeviceRule.Value {
+    func value(of property: String) -> ModelDeviceRule.Value {
         let name = property.lowercased()
         let given = properties.first { $0.key.lowercased() == name }?.value
-        if name.hasPrefix("extensionattribute"), !(isCompliant || isHybridJoined),
-           !extensionAttributesAlwaysAvailable {
+        if name.hasPrefix("extensionattribute"), !(isCompliant || isHybridJoined) {
             return .null
         }
         if let given { return .text(given) }

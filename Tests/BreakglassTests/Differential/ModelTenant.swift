@@ -83,6 +83,8 @@ struct ModelTenant {
     var namedLocations: [String: NamedLocation] = [:]
     var strengths: [String: Strength] = [:]
     var securityDefaultsEnabled = false
+    /// Domains whose users sign in at a federation service (domains.json, `authenticationType: Federated`).
+    var federatedDomains: Set<String> = []
     /// Registered methods by user id; a user without a file has unknown methods.
     var methods: [String: [Method]] = [:]
 
@@ -156,6 +158,9 @@ struct ModelTenant {
         }
 
         securityDefaultsEnabled = (try Self.object(folder, "security-defaults.json")?["isEnabled"] as? Bool) ?? false
+        federatedDomains = Set(try Self.values(folder, "domains.json", optional: true).compactMap { domain in
+            (domain["authenticationType"] as? String) == "Federated" ? (domain["id"] as? String)?.lowercased() : nil
+        })
 
         let methodsFolder = folder.appendingPathComponent("authentication-methods")
         for file in (try? FileManager.default.contentsOfDirectory(atPath: methodsFolder.path)) ?? [] {
@@ -174,6 +179,14 @@ struct ModelTenant {
         for members in groupMembers.values { groups.formUnion(members.filter(\.isGroup).map(\.id)) }
         for policy in policies { groups.formUnion(policy.includeGroups + policy.excludeGroups) }
         groupsReachingUnknown = groups.filter(reachesUnknownMembers)
+    }
+
+    /// Whether the user's UPN is in a federated domain.
+    func isFederated(_ userID: String) -> Bool {
+        guard let upn = users[userID]?.userPrincipalName, let domain = upn.split(separator: "@").last else {
+            return false
+        }
+        return federatedDomains.contains(domain.lowercased())
     }
 
     /// Groups with, somewhere under them, a group whose members are not in the snapshot.
@@ -277,10 +290,9 @@ final class ModelPolicy {
     var signInRiskLevels: [String] = []
     /// Flags, comma-joined in Graph (`"minor,moderate"`); empty when null.
     var insiderRiskLevels: [String] = []
-    /// `authenticationFlows.transferMethods` without `none` (no transfer method in scope: every sign-in matches).
+    /// `authenticationFlows.transferMethods` without `none` (Learn, `conditionalAccessAuthenticationFlows`: "the
+    /// transfer methods in scope for the policy"; `none` puts none in scope, so every sign-in matches).
     var transferMethods: [String] = []
-    /// As Graph sends it, `none` included.
-    var transferMethodsAsSent: [String] = []
     var deviceFilter: (mode: String, rule: String)?
     /// The filter's rule, parsed once; nil when the model's parser does not understand it.
     var deviceRule: ModelDeviceRule?
@@ -328,8 +340,7 @@ final class ModelPolicy {
         signInRiskLevels = ModelTenant.strings(conditions["signInRiskLevels"])
         insiderRiskLevels = Self.flags(conditions["insiderRiskLevels"])
         if let flows = conditions["authenticationFlows"] as? [String: Any] {
-            transferMethodsAsSent = Self.flags(flows["transferMethods"])
-            transferMethods = transferMethodsAsSent.filter { $0 != "none" }
+            transferMethods = Self.flags(flows["transferMethods"]).filter { $0 != "none" }
         }
         if let devices = conditions["devices"] as? [String: Any],
            let filter = devices["deviceFilter"] as? [String: Any],

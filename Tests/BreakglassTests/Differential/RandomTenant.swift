@@ -12,13 +12,14 @@ import Foundation
 /// (trusted, unknown countries), device filters, built-in and custom authentication strengths with FIDO2 key
 /// restrictions, registered methods (Authenticator with and without phone sign-in, temporary access passes in every
 /// state, certificates through `authorizationInfo`), security defaults on and off, and policies of every condition
-/// kind and grant control.
+/// kind and grant control. Like real Graph exports it has `null` where a value is not set (`userType`,
+/// `isUsableOnce`, `authorizationInfo`, conditions), empty lists, evolvable enums' `unknownFutureValue` and method
+/// types newer than the reader, a cycle in group nesting, and ids of deleted objects (a group member, and a user, a
+/// group and a named location that policies still name).
 struct RandomTenant {
     static let capturedAt = Date(timeIntervalSince1970: 1_793_523_600)  // 2026-11-01T09:00:00Z
-
-    /// The evaluator's `SignInContext` has `insiderRisk` once issue 9 item 6 lands on main; until then every sign-in is
-    /// `none` (the spec's default), so a policy on insider risk must not apply.
-    static let signInsCarryInsiderRisk = false
+    /// Users of this domain sign in at a federation service (the federated strength combinations are theirs).
+    static let federatedDomain = "fed.contoso.com"
 
     let folder: URL
     /// The evaluation time: the capture time, or later (an `--as-of` after time-bound assignments ended).
@@ -131,6 +132,8 @@ struct RandomTenant {
             members[ordinary[0], default: []].append((ordinary[2], true))
             members[ordinary[2], default: []].append((ordinary[0], true))
         }
+        // A member deleted since it was added: Graph no longer lists it among the users.
+        if let first = ordinary.first { members[first, default: []].append((rng.guid(), false)) }
         // One group's members are not in the snapshot (its file is missing).
         let unknownGroup = ordinary.last
         try writer.write("groups.json", groups)
@@ -266,8 +269,12 @@ struct RandomTenant {
         // Policies. With security defaults on, Entra allows no enabled Conditional Access policy (Learn, "Security
         // defaults": organizations that choose Conditional Access must disable them): the others stay report-only.
         var policies: [[String: Any]] = []
-        let context = PolicyContext(userIDs: userIDs, groupIDs: groupIDs, roleIDs: roleIDs,
-                                    locationIDs: locations.compactMap { $0["id"] as? String }, strengths: strengths)
+        // Policies keep the ids of objects deleted since (Graph does not remove them from the conditions): a user, a
+        // group and a named location that the snapshot does not have.
+        let context = PolicyContext(userIDs: userIDs + [rng.guid()], groupIDs: groupIDs + [rng.guid()],
+                                    roleIDs: roleIDs,
+                                    locationIDs: locations.compactMap { $0["id"] as? String } + [rng.guid()],
+                                    strengths: strengths)
         for index in 0..<Int.random(in: 10...16, using: &rng) {
             // The first four require what few random policies would: Passwordless, a key-restricted or a federated
             // custom strength, password change on its own.
@@ -290,7 +297,9 @@ struct RandomTenant {
                                                 "verifiedDomains": [["name": "contoso.onmicrosoft.com",
                                                                      "isInitial": true, "isDefault": true,
                                                                      "type": "Managed"]]]])
-        try writer.write("domains.json", [["id": "contoso.onmicrosoft.com", "authenticationType": "Managed",
+        try writer.write("domains.json", [["id": Self.federatedDomain, "authenticationType": "Federated",
+                                           "isInitial": false, "isDefault": false, "isVerified": true],
+                                          ["id": "contoso.onmicrosoft.com", "authenticationType": "Managed",
                                            "isInitial": true, "isDefault": true, "isVerified": true]])
         try writer.writeObject("manifest.json", ["tenantId": tenantID, "cloud": "global",
                                                  "capturedAt": Self.timestamp(Self.capturedAt),
@@ -331,7 +340,7 @@ struct RandomTenant {
         let risks = ["none", "none", "none", "low", "medium", "high"]
         signIn.userRisk = rng.pick(risks)
         signIn.signInRisk = rng.pick(risks)
-        if Self.signInsCarryInsiderRisk { signIn.insiderRisk = rng.pick(["none", "none", "minor", "moderate", "elevated"]) }
+        signIn.insiderRisk = rng.pick(["none", "none", "minor", "moderate", "elevated"])
         if rng.chance(0.65) {
             var device = ModelDevice(isCompliant: rng.chance(0.4), isHybridJoined: rng.chance(0.25))
             for property in rng.sample(Array(filterValues.keys).sorted(), in: 0...4)
@@ -352,7 +361,7 @@ struct RandomTenant {
         let id = rng.guid()
         let name = "user\(index)"
         var upn = "\(name)@contoso.onmicrosoft.com"
-        var userType = "Member"
+        var userType: Any = "Member"
         var state: Any = NSNull()
         var creation: Any = NSNull()
         switch Int.random(in: 0..<20, using: &rng) {
@@ -368,6 +377,8 @@ struct RandomTenant {
             case 1: creation = "Invitation"
             default: state = "Accepted"; upn = "\(name)_fabrikam.com#EXT#@contoso.onmicrosoft.com"
             }
+        case 8, 9: upn = "\(name)@\(federatedDomain)"  // a user of the federated domain
+        case 10: userType = NSNull()  // accounts from before userType existed: Graph sends null (a member)
         default: break
         }
         let certificates: Any = rng.chance(0.15) ? ["X509:<PN>\(name)@contoso.com"] : [String]()
@@ -425,6 +436,8 @@ struct RandomTenant {
         }
         if rng.chance(0.12) { add("softwareOathAuthenticationMethod", ["secretKey": NSNull()]) }
         if rng.chance(0.1) { add("emailAuthenticationMethod", ["emailAddress": "someone@example.com"]) }
+        // A method type newer than the reader (Graph `authenticationMethodModes` lists qrCodePin as evolvable).
+        if rng.chance(0.05) { add("qrCodePinAuthenticationMethod", ["pin": NSNull()]) }
         if rng.chance(0.2) { methods.append(temporaryAccessPass(rng: &rng)) }
         return methods
     }
@@ -444,7 +457,7 @@ struct RandomTenant {
         return [
             "@odata.type": "#microsoft.graph.temporaryAccessPassAuthenticationMethod", "id": rng.guid(),
             "temporaryAccessPass": NSNull(), "createdDateTime": timestamp(start), "startDateTime": timestamp(start),
-            "lifetimeInMinutes": 480, "isUsableOnce": once, "isUsable": usable, "methodUsabilityReason": reason,
+            "lifetimeInMinutes": 480, "isUsableOnce": orNull(rng.chance(0.15) ? nil : once), "isUsable": usable, "methodUsabilityReason": reason,
         ]
     }
 
@@ -470,7 +483,7 @@ struct RandomTenant {
 
     static func guests(rng: inout SplitMix64) -> [String: Any] {
         let types = rng.sample(["internalGuest", "b2bCollaborationGuest", "b2bCollaborationMember",
-                                "b2bDirectConnectUser", "otherExternalUser", "serviceProvider"],
+                                "b2bDirectConnectUser", "otherExternalUser", "serviceProvider", "unknownFutureValue"],
                                count: Int.random(in: 1...3, using: &rng))
         let tenants: [String: Any] = rng.chance(0.8)
             ? ["@odata.type": "#microsoft.graph.conditionalAccessAllExternalTenants", "membershipKind": "all"]
@@ -543,11 +556,13 @@ struct RandomTenant {
         var conditions: [String: Any] = [
             "userRiskLevels": rng.chance(0.12) ? rng.sample(["low", "medium", "high", "none"], count: 2) : [String](),
             "signInRiskLevels": rng.chance(0.12) ? rng.sample(["low", "medium", "high"], count: 2) : [String](),
+            // `unknownFutureValue`: an evolvable enum's sentinel, and what an older reader sees of a newer value.
             "clientAppTypes": rng.pick([["all"], ["all"], ["all"], ["exchangeActiveSync", "other"],
-                                        ["browser", "mobileAppsAndDesktopClients"], ["browser"], ["other"]]),
+                                        ["browser", "mobileAppsAndDesktopClients"], ["browser"], ["other"],
+                                        ["browser", "unknownFutureValue"]]),
             "servicePrincipalRiskLevels": [String](),
-            "insiderRiskLevels": orNull(rng.chance(0.08) ? rng.pick(["elevated", "minor,moderate", "moderate,elevated"])
-                : nil),
+            "insiderRiskLevels": orNull(rng.chance(0.08)
+                ? rng.pick(["elevated", "minor,moderate", "moderate,elevated", "unknownFutureValue"]) : nil),
             "platforms": NSNull(), "locations": NSNull(), "devices": NSNull(), "clientApplications": NSNull(),
             "authenticationFlows": NSNull(),
             "applications": [
@@ -563,7 +578,8 @@ struct RandomTenant {
         ]
         if rng.chance(0.25) {
             conditions["platforms"] = [
-                "includePlatforms": rng.chance(0.5) ? ["all"] : rng.sample(Array(platforms.dropLast()), count: 2),
+                "includePlatforms": rng.chance(0.5) ? ["all"]
+                    : rng.sample(Array(platforms.dropLast()) + ["unknownFutureValue"], count: 2),
                 "excludePlatforms": rng.chance(0.5) ? rng.sample(Array(platforms.dropLast()), count: 1) : [String](),
             ]
         }
@@ -581,7 +597,7 @@ struct RandomTenant {
         if rng.chance(0.08) {
             conditions["authenticationFlows"] = [
                 "transferMethods": rng.pick(["deviceCodeFlow", "authenticationTransfer",
-                                             "deviceCodeFlow,authenticationTransfer", "none"]),
+                                             "deviceCodeFlow,authenticationTransfer", "none", "unknownFutureValue"]),
             ]
         }
         if rng.chance(0.25) {

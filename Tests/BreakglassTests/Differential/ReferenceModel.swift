@@ -19,10 +19,14 @@ import Foundation
 /// - identity/authentication/concept-authentication-strengths (built-in strengths table) and
 ///   concept-authentication-strength-advanced-options (FIDO2 AAGUID restrictions).
 /// - fundamentals/security-defaults: the administrator roles, legacy authentication blocked, Azure management.
+/// - Graph resource types: conditionalAccessAuthenticationFlows (`none` puts no transfer method in scope),
+///   authenticationMethodModes and temporaryAccessPassAuthenticationMethod (one-time and multi-use passes apart),
+///   x509CertificateAuthenticationModeConfiguration (a certificate's binding, not in a snapshot).
+///
+/// Where a snapshot cannot decide something (a group's members, a deleted named location, an external user's home
+/// tenant), a condition is `unknown`, never a guess (DESIGN.md, "Honest results").
 struct ReferenceModel {
     let tenant: ModelTenant
-    /// Evaluator behaviours from before issue 9's fixes, switched on only to trace a disagreement to its item.
-    var deviations: Set<EvaluatorDeviation> = []
     /// Whether verdicts carry reasons (for a person reading a disagreement); off, the model runs faster.
     var explains = false
 
@@ -165,7 +169,6 @@ struct ReferenceModel {
             }),
             ("insiderRiskLevels", {
                 if policy.insiderRiskLevels.isEmpty { return (.yes, "") }
-                if self.deviations.contains(.insiderRiskUnknown) { return (.unknown, "insider risk not modelled") }
                 return (Tri(policy.insiderRiskLevels.contains(signIn.insiderRisk)),
                         why("insider risk \(signIn.insiderRisk) vs \(policy.insiderRiskLevels)"))
             }),
@@ -174,8 +177,7 @@ struct ReferenceModel {
             // "the transfer methods in scope for the policy", possible values none, deviceCodeFlow,
             // authenticationTransfer) puts no transfer method in scope: an ordinary sign-in still matches.
             ("authenticationFlows", {
-                let methods = self.deviations.contains(.transferMethodsNoneTargetsFlows)
-                    ? policy.transferMethodsAsSent : policy.transferMethods
+                let methods = policy.transferMethods
                 return (Tri(methods.isEmpty), why("an ordinary sign-in is not \(methods)"))
             }),
             ("devices", { self.deviceFilter(policy, device: signIn.device) }),
@@ -205,11 +207,10 @@ struct ReferenceModel {
         let included = audience(facts, users: policy.includeUsers, groups: policy.includeGroups,
                                 roles: policy.includeRoles, guests: policy.includeGuests, allowAll: true)
         guard included.0 != .no else { return (.no, "not included") }
-        var excluded = audience(facts, users: policy.excludeUsers, groups: policy.excludeGroups,
+        // An exclusion the snapshot cannot decide (a group whose members it lacks, an external user's home tenant)
+        // leaves the policy applying `unknown` (DESIGN.md, "Honest results"), which the decision counts as applying.
+        let excluded = audience(facts, users: policy.excludeUsers, groups: policy.excludeGroups,
                                 roles: policy.excludeRoles, guests: policy.excludeGuests, allowAll: false)
-        if excluded.0 == .unknown, deviations.contains(.unknownExclusionNotExcluding) {
-            excluded = (.no, why("\(excluded.1), counted as not excluding"))
-        }
         let value = included.0 && !excluded.0
         return (value, excluded.0 == .no ? why("included by \(included.1)") : why("excluded by \(excluded.1)"))
     }
@@ -286,7 +287,7 @@ struct ReferenceModel {
                     $0.principalID == assignment.principalID && $0.roleDefinitionID == assignment.roleDefinitionID
                         && $0.scope == assignment.scope
                 }
-                if !hasInstance || deviations.contains(.endedInstanceStillActive) {
+                if !hasInstance {
                     active.append((assignment.roleDefinitionID, assignment.scope))
                 }
             }
@@ -305,8 +306,7 @@ struct ReferenceModel {
     func holdsRole(_ facts: UserFacts, template: String) -> Bool {
         facts.activeRoles.contains { role in
             role.templateID == template
-                && (role.isBuiltIn || deviations.contains(.customRolesCount))
-                && (role.scope == "/" || deviations.contains(.scopedRolesCount))
+                && role.isBuiltIn && role.scope == "/"
         }
     }
 
@@ -347,24 +347,25 @@ struct ReferenceModel {
 
     func locations(_ policy: ModelPolicy, signIn: ModelSignIn) -> (Tri, String) {
         guard let include = policy.includeLocations else { return (.yes, "") }
-        let included = include.contains { isIn($0, signIn) }
-        let excluded = policy.excludeLocations.contains { isIn($0, signIn) }
+        let included = include.reduce(Tri.no) { $0 || isIn($1, signIn) }
+        let excluded = policy.excludeLocations.reduce(Tri.no) { $0 || isIn($1, signIn) }
         let place = why("ip \(signIn.ip ?? "none") country \(signIn.country ?? "none")")
-        return (Tri(included && !excluded),
+        return (included && !excluded,
                 why("\(place) vs include \(include) exclude \(policy.excludeLocations)"))
     }
 
     /// Learn, "Network assignment": Any location is any address; All trusted is every location marked trusted;
     /// "Include unknown countries/regions" covers addresses that map to no country. A sign-in with no ip and no
-    /// country is in no named location (spec).
-    func isIn(_ location: String, _ signIn: ModelSignIn) -> Bool {
+    /// country is in no named location (spec). A location id the snapshot's named-locations.json does not have
+    /// (deleted, or not readable when captured) cannot be checked: unknown.
+    func isIn(_ location: String, _ signIn: ModelSignIn) -> Tri {
         switch location.lowercased() {
-        case "all": return true
+        case "all": return .yes
         case "alltrusted":
-            return tenant.namedLocations.values.contains { $0.isTrusted && contains($0, signIn) }
+            return Tri(tenant.namedLocations.values.contains { $0.isTrusted && contains($0, signIn) })
         default:
-            guard let named = tenant.namedLocations[location.lowercased()] else { return false }
-            return contains(named, signIn)
+            guard let named = tenant.namedLocations[location.lowercased()] else { return .unknown }
+            return Tri(contains(named, signIn))
         }
     }
 
@@ -384,8 +385,7 @@ struct ReferenceModel {
         }
         let matches = rule.evaluate { property in
             guard let device else { return .null }
-            return device.value(of: property,
-                                extensionAttributesAlwaysAvailable: deviations.contains(.extensionAttributesAvailable))
+            return device.value(of: property)
         }
         let applies = filter.mode.lowercased() == "exclude" ? !matches : matches
         return (applies, why("\(filter.mode) \(filter.rule): rule \(matches)"))
@@ -407,7 +407,7 @@ struct ReferenceModel {
 
     func isSatisfied(_ policy: ModelPolicy, requirement: ModelRequirement, signIn: ModelSignIn,
                      abilities: Abilities) -> (Bool, String) {
-        if signIn.isLegacyClient, !deviations.contains(.legacyClientsSatisfyControls) {
+        if signIn.isLegacyClient {
             return (false, why("a legacy client (\(signIn.clientApp)) cannot satisfy \(requirement.controls)"))
         }
         var available: [String] = []
@@ -427,16 +427,12 @@ struct ReferenceModel {
     func securityDefaultsOutcome(signIn: ModelSignIn, facts: UserFacts,
                                  abilities: Abilities) -> SecurityDefaultsOutcome {
         guard tenant.securityDefaultsEnabled else { return .none }
-        let anyRole = deviations.contains(.securityDefaultsAnyRole)
-        if signIn.isLegacyClient, !anyRole { return .blocks }
+        if signIn.isLegacyClient { return .blocks }
         let admin = facts.activeRoles.contains { role in
-            anyRole || (role.isBuiltIn && role.scope == "/" && Self.securityDefaultsRoles.contains(role.templateID))
+            role.isBuiltIn && role.scope == "/" && Self.securityDefaultsRoles.contains(role.templateID)
         }
         let management = [ModelAliases.azurePortal, ModelAliases.azureManagement].contains(signIn.resource.lowercased())
         guard admin || management else { return .none }
-        if signIn.isLegacyClient, !deviations.contains(.legacyClientsSatisfyControls) {
-            return .requiresMFA(satisfied: false)
-        }
         return .requiresMFA(satisfied: abilities.canSatisfy("mfa"))
     }
 }
@@ -446,17 +442,17 @@ struct ReferenceModel {
 /// The sign-in's capabilities: explicit ones describe the person and the `device` flags always add theirs; without
 /// explicit ones the registered methods decide each combination (spec, "Sign-in context" and "Decision").
 struct Abilities: CustomStringConvertible {
-    let deviations: Set<EvaluatorDeviation>
     var explicit: Set<String>?
     let compliantDevice: Bool
     let hybridJoinedDevice: Bool
     /// Graph `authenticationMethodModes` the registered methods give.
     var modes: Set<String> = []
     var fido2AAGUIDs: [String] = []
+    /// A usable temporary access pass whose `isUsableOnce` the snapshot lacks.
+    var passOfUnknownKind = false
     let methodsKnown: Bool
 
     init(model: ReferenceModel, userID: String, signIn: ModelSignIn) {
-        deviations = model.deviations
         explicit = signIn.capabilities
         compliantDevice = signIn.device?.isCompliant ?? false
         hybridJoinedDevice = signIn.device?.isHybridJoined ?? false
@@ -464,13 +460,18 @@ struct Abilities: CustomStringConvertible {
         methodsKnown = methods != nil
         for method in methods ?? [] { add(method, now: model.tenant.now) }
         // Learn, Graph `authorizationInfo.certificateUserIds`: certificate-based authentication is not a method in
-        // /authentication/methods. Which strength a certificate meets depends on the tenant's x509 policy, which the
-        // snapshot does not hold: the model counts it as multifactor (issue 9, item 10; question in the report).
-        let certificates = model.tenant.users[userID]?.certificateUserIds ?? []
-        if !certificates.isEmpty, !deviations.contains(.certificateIgnored) {
-            modes.insert("x509CertificateMultiFactor")
-        }
+        // /authentication/methods. Whether a certificate sign-in is single- or multifactor is the tenant's
+        // authentication binding (Graph `x509CertificateAuthenticationModeConfiguration`, default mode
+        // `x509CertificateSingleFactor`), which a snapshot does not hold: the model counts a bound certificate as no
+        // mode at all — it claims no strength the account may not meet (lock-out analysis: never a guessed pass).
+        isFederatedUser = model.tenant.isFederated(userID)
     }
+
+    /// The user's domain is federated (domains.json `authenticationType`): only such a user signs in at a federation
+    /// service and can present `federatedMultiFactor` or `… + federatedSingleFactor` (Learn, "Authentication
+    /// strengths", built-in strengths table: "Federated single-factor + something you have", "Federated
+    /// Multi-Factor").
+    var isFederatedUser = false
 
     mutating func add(_ method: ModelTenant.Method, now: Date) {
         switch method.kind {
@@ -483,7 +484,7 @@ struct Abilities: CustomStringConvertible {
         case "microsoftAuthenticatorAuthenticationMethod":
             modes.insert("microsoftAuthenticatorPush")
             // Graph: createdDateTime "is null if the device isn't registered for passwordless Phone Sign-In".
-            if method.string("createdDateTime") != nil, !deviations.contains(.phoneSignInNotPasswordless) {
+            if method.string("createdDateTime") != nil {
                 modes.insert("deviceBasedPush")
             }
         case "phoneAuthenticationMethod": modes.formUnion(["sms", "voice"])
@@ -495,12 +496,13 @@ struct Abilities: CustomStringConvertible {
             let lifetime = (method.fields["lifetimeInMinutes"] as? Int) ?? 0
             let withinLifetime = start.map { $0 <= now && now < $0.addingTimeInterval(Double(lifetime) * 60) } ?? false
             let usable = (method.fields["isUsable"] as? Bool) == true && withinLifetime
-            if usable || deviations.contains(.unusableTemporaryAccessPassCounts) {
-                let once = (method.fields["isUsableOnce"] as? Bool) ?? false
-                if deviations.contains(.temporaryAccessPassKindIgnored) {
-                    modes.formUnion(["temporaryAccessPassOneTime", "temporaryAccessPassMultiUse"])
-                } else {
-                    modes.insert(once ? "temporaryAccessPassOneTime" : "temporaryAccessPassMultiUse")
+            // Graph `authenticationMethodModes`: temporaryAccessPassOneTime and temporaryAccessPassMultiUse are apart;
+            // `isUsableOnce` says which a pass is. Without it, only a strength allowing both is sure.
+            if usable {
+                switch method.fields["isUsableOnce"] as? Bool {
+                case true?: modes.insert("temporaryAccessPassOneTime")
+                case false?: modes.insert("temporaryAccessPassMultiUse")
+                case nil: passOfUnknownKind = true
                 }
             }
         default: break
@@ -509,8 +511,7 @@ struct Abilities: CustomStringConvertible {
 
     func isAvailable(_ combination: String, restrictedTo aaguids: [String]?) -> Bool {
         let factors = ReferenceModel.factors(of: combination)
-        if let aaguids, !aaguids.isEmpty, factors.contains("fido2"),
-           !deviations.contains(.fido2RestrictionIgnored) {
+        if let aaguids, !aaguids.isEmpty, factors.contains("fido2") {
             // Learn, strength advanced options: only keys whose AAGUID is listed; the spec: "only by a registered key
             // of a listed model", whether the capabilities are explicit or not.
             let listed = fido2AAGUIDs.contains { aaguids.contains($0) }
@@ -520,11 +521,9 @@ struct Abilities: CustomStringConvertible {
             if factors.isSubset(of: ReferenceModel.phishingResistantFactors) {
                 return explicit.contains("phishingResistantMfa")
             }
-            // Federated combinations need a federated user (Learn, strengths table: "Federated single-factor +
-            // something you have", "Federated Multi-Factor"); the generated users are all cloud users of managed
-            // domains.
-            return ReferenceModel.multifactorCombinations.contains(combination) && !combination.contains("federated")
-                && explicit.contains("mfa")
+            // Federated combinations need a federated user (`isFederatedUser`).
+            return ReferenceModel.multifactorCombinations.contains(combination)
+                && (isFederatedUser || !combination.contains("federated")) && explicit.contains("mfa")
         }
         return factors.isSubset(of: modes)
     }
@@ -533,10 +532,12 @@ struct Abilities: CustomStringConvertible {
         let fromDevice = (capability == "compliantDevice" && compliantDevice)
             || (capability == "domainJoinedDevice" && hybridJoinedDevice)
         if let explicit {
-            return explicit.contains(capability) || (fromDevice && !deviations.contains(.capabilitiesReplaceDevice))
+            return explicit.contains(capability) || fromDevice
         }
         switch capability {
-        case "mfa": return ReferenceModel.multifactorCombinations.contains { isAvailable($0, restrictedTo: nil) }
+        case "mfa":
+            return passOfUnknownKind
+                || ReferenceModel.multifactorCombinations.contains { isAvailable($0, restrictedTo: nil) }
         case "phishingResistantMfa":
             return ReferenceModel.phishingResistantCombinations.contains { isAvailable($0, restrictedTo: nil) }
         // A person can accept terms of use (interactively; legacy clients cannot, see `isSatisfied`).
@@ -552,29 +553,12 @@ struct Abilities: CustomStringConvertible {
         case "mfa": return has("mfa") || has("phishingResistantMfa")
         case "passwordChange":
             let willing = explicit?.contains("passwordChange") ?? true
-            if deviations.contains(.passwordChangeWithoutMFA) { return willing }
             return willing && (has("mfa") || has("phishingResistantMfa"))
         default: return has(control)
         }
     }
 
     func satisfies(_ strength: ModelTenant.Strength) -> Bool {
-        if deviations.contains(.strengthRulesSplit) {
-            // Before item 4: built-in strengths from the coarse capabilities, custom ones from the registered methods.
-            if strength.isBuiltIn {
-                return strength.id == "00000000-0000-0000-0000-000000000002"
-                    ? has("mfa") || has("phishingResistantMfa") : has("phishingResistantMfa")
-            }
-            // With explicit capabilities a combination had to be both registered and covered by them.
-            var methodsOnly = self
-            methodsOnly.explicit = nil
-            guard explicit != nil else { return methodsOnly.satisfiesCombinations(strength) }
-            return strength.allowedCombinations.contains { combination in
-                let aaguids = strength.allowedAAGUIDs[combination]
-                return isAvailable(combination, restrictedTo: aaguids)
-                    && methodsOnly.isAvailable(combination, restrictedTo: aaguids)
-            }
-        }
         return satisfiesCombinations(strength)
     }
 
@@ -582,6 +566,10 @@ struct Abilities: CustomStringConvertible {
         let combinations = strength.isBuiltIn
             ? (ReferenceModel.builtInStrengths[strength.id] ?? strength.allowedCombinations)
             : strength.allowedCombinations
+        if passOfUnknownKind, explicit == nil,
+           ["temporaryAccessPassOneTime", "temporaryAccessPassMultiUse"].allSatisfy(combinations.contains) {
+            return true
+        }
         return combinations.contains { isAvailable($0, restrictedTo: strength.allowedAAGUIDs[$0]) }
     }
 
