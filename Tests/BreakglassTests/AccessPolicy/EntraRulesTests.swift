@@ -421,6 +421,23 @@ struct EntraRulesTests {
         #expect(evaluator.evaluate(SignInContext(userID: "cloud", capabilities: [.mfa])).decision == .block)
         #expect(evaluator.evaluate(SignInContext(userID: "fed", capabilities: [.mfa])).decision == .grantWithControls)
     }
+
+    // 24. Learn, "Dynamic membership rules for groups" (the rule syntax device filters use), rules with multiple
+    // expressions: "connected by the -and, -or, and -not logical operators".
+    @Test("Device filters understand -not")
+    func deviceFilterNot() throws {
+        let rule = try DeviceFilterParser.parse(
+            #"device.displayName -ne "SAW" -or -not (device.model -startsWith "Surface") -and device.isCompliant -eq "True""#)
+        let surface = Device(isRegistered: true, isCompliant: true, isHybridJoined: false,
+                             properties: ["displayName": "SAW", "model": "Surface Pro"])
+        let pixel = Device(isRegistered: true, isCompliant: true, isHybridJoined: false,
+                           properties: ["displayName": "SAW", "model": "Pixel 8"])
+        var unknown: [String] = []
+        #expect(rule.evaluate(on: surface, unknownProperties: &unknown) == .no)
+        #expect(rule.evaluate(on: pixel, unknownProperties: &unknown) == .yes)
+        #expect(rule.evaluate(on: .unregistered, unknownProperties: &unknown) == .yes)
+        #expect(unknown.isEmpty)
+    }
 }
 
 @Suite("Snapshot fields issue 9 reads")
