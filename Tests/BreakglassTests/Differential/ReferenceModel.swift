@@ -495,7 +495,10 @@ struct Abilities: CustomStringConvertible {
             let start = method.start
             let lifetime = (method.fields["lifetimeInMinutes"] as? Int) ?? 0
             let withinLifetime = start.map { $0 <= now && now < $0.addingTimeInterval(Double(lifetime) * 60) } ?? false
-            let usable = (method.fields["isUsable"] as? Bool) == true && withinLifetime
+            // A pass not yet valid when captured becomes usable at its startDateTime (Graph: startDateTime is "when the
+            // Temporary Access Pass becomes available to use and when isUsable is true is enforced").
+            let notYetValid = method.string("methodUsabilityReason") == "NotYetValid"
+            let usable = ((method.fields["isUsable"] as? Bool) == true || notYetValid) && withinLifetime
             // Graph `authenticationMethodModes`: temporaryAccessPassOneTime and temporaryAccessPassMultiUse are apart;
             // `isUsableOnce` says which a pass is. Without it, only a strength allowing both is sure.
             if usable {
