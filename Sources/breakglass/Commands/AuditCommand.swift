@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Paths
 import Posture
 import Reports
 
@@ -37,7 +38,9 @@ struct AuditCommand: AsyncParsableCommand {
         let context = try await tenant.loadContext(save: save)
         let findings = Catalogue.run(in: context)
         let report = AuditReport(context: context, findings: findings, version: Breakglass.version)
-        try ReportOutput.emit(report, format: format, output: output, strict: strict)
+        let paths = PathsReport(analysis: context.tierZero,
+                                tenant: context.snapshot.organization.displayName ?? context.snapshot.organization.id)
+        try ReportOutput.emit(report, format: format, output: output, strict: strict, paths: paths)
         if report.hasFindings(atOrAbove: failOn, strict: strict) { throw ExitCode(1) }
     }
 }

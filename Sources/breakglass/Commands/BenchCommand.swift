@@ -4,6 +4,7 @@ import Bench
 import EntraModel
 import Foundation
 import Lockout
+import Paths
 import Posture
 import Reports
 
@@ -22,11 +23,14 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Groups (nested).") var groups = 20_000
         @Option(help: "Conditional Access policies.") var policies = 195
         @Option(help: "Random seed: the same seed gives the same bytes.") var seed: UInt64 = 42
+        @Option(help: "Service principals with Microsoft Graph permissions and owners (0: none).")
+        var servicePrincipals = 0
         @Option(help: "The folder to create.") var out: String
 
         func run() async throws {
             let start = ContinuousClock.now
-            var files = SyntheticTenant(users: users, groups: groups, policies: policies, seed: seed).files()
+            var files = SyntheticTenant(users: users, groups: groups, policies: policies, seed: seed,
+                                        servicePrincipals: servicePrincipals).files()
             files["breakglass.yml"] = Data(SyntheticTenant.configuration.utf8)
             try SnapshotWriter.write(files, to: URL(fileURLWithPath: out))
             let bytes = files.values.reduce(0) { $0 + $1.count }
@@ -73,6 +77,14 @@ struct BenchCommand: AsyncParsableCommand {
             }
             let perWhatif = (ContinuousClock.now - whatifStart) / evaluations
             measure.lines.append("whatif (one sign-in, tenant loaded)        \(Measure.format(perWhatif))  (mean of \(evaluations); \(decisions) blocked)")
+
+            // `breakglass paths` once the tenant is loaded: the analysis and its JSON (issue 15).
+            let pathsStart = ContinuousClock.now
+            let analysis = TierZeroAnalysis(directory: context.directory, emergencyAccounts: context.resolvedAccounts.map(\.user.id),
+                                            exclusionGroups: context.exclusionGroups, now: context.now)
+            let pathsJSON = PathsReport(analysis: analysis, tenant: "bench").render(.json)
+            measure.lines.append("tier-0 paths + JSON (tenant loaded)".padding(42) + Measure.format(ContinuousClock.now - pathsStart)
+                + "  (\(snapshot.servicePrincipals?.count ?? 0) service principals; \(analysis.nodeCount) nodes, \(analysis.edgeCount) edges; \(analysis.paths.count) paths, \(pathsJSON.utf8.count / 1024) KiB)")
 
             if !skipSimulate {
                 let start = ContinuousClock.now

@@ -38,6 +38,9 @@ struct EmulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("what-if-disagreement"),
             help: "A policy id whose 'policyApplies' the What If endpoint reports the other way round; repeatable.")
     var whatIfDisagreements: [String] = []
+    @Option(help: "A timeline (JSON): sign-ins, audits and user changes that appear N seconds after the start.",
+            completion: .file(extensions: ["json"]))
+    var timeline: String?
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535.") }
@@ -51,10 +54,14 @@ struct EmulateCommand: AsyncParsableCommand {
         let certificate = try clientCertificate.map { path in
             try EmulatorCertificate(pem: InputFile.readText(atPath: path, limit: InputFile.smallFileLimit))
         }
+        let script = try timeline.map { path in
+            try EmulatorTimeline(json: InputFile.read(atPath: path, limit: InputFile.policyFileLimit))
+        }
         var options = EmulatorOptions(
             pageSize: pageSize, throttleEvery: throttleEvery, failEvery: failEvery, retryAfterSeconds: retryAfter,
             clientID: clientID, clientSecret: clientSecret, certificate: certificate, failingPaths: failPaths,
-            unlicensedFiles: unlicensed, deviceCodeLifetime: deviceCodeLifetime, killAfterWrites: killAfterWrites)
+            unlicensedFiles: unlicensed, deviceCodeLifetime: deviceCodeLifetime, killAfterWrites: killAfterWrites,
+            timeline: script)
         options.whatIfDisagreements = whatIfDisagreements
         let emulator = try GraphEmulator(snapshot: URL(fileURLWithPath: snapshotPath), options: options)
         try await EmulatorServer(emulator: emulator, port: port).run { port in
