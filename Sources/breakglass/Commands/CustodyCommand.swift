@@ -16,8 +16,11 @@ struct CustodyCommand: ParsableCommand {
     struct Split: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Split the secret read from stdin into share sheets (mode 0600), any K of which recover it.",
-            discussion:
-                "The secret is read from standard input, never from an argument; one trailing newline is dropped."
+            discussion: """
+                The secret is read from standard input, never from an argument; one trailing newline is dropped.
+                Example: breakglass password generate | breakglass custody split --threshold 2 --shares 3 \
+                --custodians alice,bob,carol --out shares/ --ledger custody.db --actor alice
+                """
         )
 
         @Option(name: [.customShort("k"), .long], help: "K: how many shares recover the secret (2 or more).")
@@ -105,7 +108,11 @@ struct CustodyCommand: ParsableCommand {
     struct Combine: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Recover the secret from share sheets; write it to stdout or to a new 0600 file.",
-            discussion: "Every attempt, recovered or refused, is recorded in the ledger when --ledger is given."
+            discussion: """
+                Every attempt, recovered or refused, is recorded in the ledger when --ledger is given.
+                Example: breakglass custody combine shares/share-*-1-of-3.txt shares/share-*-3-of-3.txt \
+                --ledger custody.db --actor bob --out password.txt
+                """
         )
 
         @Argument(help: "Share sheets, or files holding the typed-in share lines.", completion: .file())
@@ -173,7 +180,10 @@ extension CustodyCommand.LedgerGroup {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Recompute the hash chain; exit 1 naming the first broken entry.",
-            discussion: "With --checkpoint, also show entries cut off or rewritten since that checkpoint was signed."
+            discussion: """
+                With --checkpoint, also show entries cut off or rewritten since that checkpoint was signed.
+                Example: breakglass custody ledger verify --ledger custody.db --checkpoint checkpoint.txt
+                """
         )
 
         @Option(help: "The custody ledger (SQLite).", completion: .file()) var ledger: String
@@ -204,7 +214,8 @@ extension CustodyCommand.LedgerGroup {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the ledger's entries.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the ledger's entries.", discussion: "Example: breakglass custody ledger show --ledger custody.db")
 
         @Option(help: "The custody ledger (SQLite).", completion: .file()) var ledger: String
 
@@ -232,6 +243,7 @@ extension CustodyCommand.LedgerGroup {
             discussion: """
                 The Ed25519 key is LEDGER.checkpoint-key (mode 0600), created on first use, or --key FILE. \
                 Later, 'custody ledger verify --checkpoint FILE' shows entries removed or rewritten since.
+                Example: breakglass custody ledger checkpoint --ledger custody.db > checkpoint.txt
                 """
         )
 

@@ -14,6 +14,7 @@ struct GateCommand: AsyncParsableCommand {
             UTF-8 or UTF-16), applies them to the snapshot (same id replaces, new ones are added) and fails (exit 1) \
             when a changed policy would apply to an emergency account (BG030, BG031) or a failure scenario becomes \
             unrecoverable (BG070). SARIF and JUnit output drop into GitHub code scanning and Azure DevOps test results.
+            Example: breakglass gate --snapshot snap --config breakglass.yml --policies policies/ --format sarif --output gate.sarif
             """
     )
 

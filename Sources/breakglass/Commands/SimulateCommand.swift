@@ -16,6 +16,7 @@ struct SimulateCommand: AsyncParsableCommand {
             Microsoft 365 admin center, Graph from PowerShell/CLI). A scenario is recoverable when at least one \
             Global Administrator gets in. Scenarios: \(Scenario.allCases.map(\.rawValue).joined(separator: ", ")). \
             Exit 1 when a scenario is unrecoverable.
+            Example: breakglass simulate --snapshot snap --config breakglass.yml --policy new-policy.json
             """
     )
 
