@@ -64,15 +64,7 @@ case "$build_root" in /|"$root"|"$root"/*) echo "release.sh: BREAKGLASS_BUILD_RO
 rm -rf "$build_root"
 mkdir -p "$build_root/src"
 git archive --format=tar HEAD | tar -x -C "$build_root/src"
-cat > "$build_root/src/Sources/breakglass/Support/BuildInfo.swift" <<SWIFT
-// Written by scripts/release.sh for the release build of $version.
-enum BuildInfo {
-    static let version = "$version"
-    static let commit: String? = "$commit"
-
-    static var versionLine: String { commit.map { "\(version) (commit \(\$0))" } ?? version }
-}
-SWIFT
+"$root/scripts/release/stamp-version.sh" "$version" "$commit" "$build_root/src/Sources/breakglass/Support/BuildInfo.swift"
 
 echo "Building breakglass $version (commit $commit) in $build_root/src: the first release build takes 15-30 minutes" >&2
 cd "$build_root/src"
