@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// Help topics for the files people write or download for breakglass. Each topic is a command whose help is the
 /// topic, so `breakglass formats snapshot`, `breakglass help formats snapshot` and `breakglass formats snapshot --help`

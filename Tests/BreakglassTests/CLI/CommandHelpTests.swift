@@ -184,9 +184,7 @@ struct HealthcheckCommandTests {
     static func withServer<T: Sendable>(_ body: @Sendable (Int) async throws -> T) async throws -> T {
         let router = Router()
         router.get("/healthz") { _, _ in #"{"status":"ok"}"# }
-        router.get("/sick") { _, _ -> Response in
-            Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: #"{"status":"unavailable"}"#)))
-        }
+        router.get("/sick") { _, _ -> String in throw HTTPError(.serviceUnavailable, message: "unavailable") }
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })

@@ -4,7 +4,8 @@ import Testing
 /// The repository's root, where scripts/ lives.
 let repositoryRoot = Fixture.root.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// Runs a program from the repository with arguments and extra environment; stdout and stderr are read in full.
+/// Runs a program from the repository with arguments and extra environment. Standard error goes to a file, so
+/// neither pipe can fill while the other is read.
 func runScript(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
                in directory: URL? = nil) throws -> CLI.Result {
     let process = Process()
@@ -14,45 +15,19 @@ func runScript(_ executable: String, _ arguments: [String], environment: [String
     env.merge(environment) { _, new in new }
     process.environment = env
     process.currentDirectoryURL = directory ?? repositoryRoot
+    let errorFile = Fixture.temporaryDirectory().appendingPathComponent("stderr")
+    FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+    let errors = try FileHandle(forWritingTo: errorFile)
     let out = Pipe()
-    let err = Pipe()
     process.standardOutput = out
-    process.standardError = err
+    process.standardError = errors
     process.standardInput = FileHandle.nullDevice
     try process.run()
-    // Read stderr on another thread so neither pipe fills while the other is drained.
-    let errors = Thread.detachedRead(err.fileHandleForReading)
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    try errors.close()
     return CLI.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: errors.wait(), as: UTF8.self))
-}
-
-extension Thread {
-    final class PendingRead: @unchecked Sendable {
-        private let condition = NSCondition()
-        private var data: Data?
-
-        func finish(_ value: Data) {
-            condition.lock()
-            data = value
-            condition.broadcast()
-            condition.unlock()
-        }
-
-        func wait() -> Data {
-            condition.lock()
-            defer { condition.unlock() }
-            while data == nil { condition.wait() }
-            return data ?? Data()
-        }
-    }
-
-    static func detachedRead(_ handle: FileHandle) -> PendingRead {
-        let pending = PendingRead()
-        Thread.detachNewThread { pending.finish(handle.readDataToEndOfFile()) }
-        return pending
-    }
+                      stderr: String(decoding: try Data(contentsOf: errorFile), as: UTF8.self))
 }
 
 @Suite("Release: the SBOM and the release script's checks")
