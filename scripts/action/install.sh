@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GitHub Action's install step (action.yml): puts breakglass on PATH and names it in the `binary` output.
 #   BREAKGLASS_BIN set          use that executable (a self-hosted runner's, or a test's)
-#   BREAKGLASS_VERSION=X.Y.Z    download the release of BREAKGLASS_REPOSITORY (owner/name) from GITHUB_SERVER_URL,
+#   BREAKGLASS_VERSION=X.Y.Z    download the release of BREAKGLASS_REPOSITORY (owner/name; default: from the
+#                               action's path, .../_actions/OWNER/NAME/REF) from GITHUB_SERVER_URL,
 #                               check the archive against the release's SHA256SUMS (and BREAKGLASS_SHA256 if set)
 #   otherwise                   build from the action's own source (GITHUB_ACTION_PATH) with the runner's Swift
 set -euo pipefail
@@ -14,7 +15,11 @@ if [ -n "${BREAKGLASS_BIN:-}" ]; then
 elif [ -n "${BREAKGLASS_VERSION:-}" ]; then
   version=${BREAKGLASS_VERSION#v}
   [ "$(uname -s)" = Linux ] || { echo "::error title=breakglass::releases are built for Linux; leave version empty to build from source"; exit 2; }
-  : "${BREAKGLASS_REPOSITORY:?owner/name of the repository whose releases to download}"
+  repository=${BREAKGLASS_REPOSITORY:-}
+  if [ -z "$repository" ] && [[ "${GITHUB_ACTION_PATH:-}" =~ /_actions/([^/]+)/([^/]+)/[^/]+/?$ ]]; then
+    repository="${BASH_REMATCH[1]}/${BASH_REMATCH[2]}"
+  fi
+  [ -n "$repository" ] || { echo "::error title=breakglass::set the repository input (owner/name) to download a release"; exit 2; }
   : "${GITHUB_SERVER_URL:?the server to download from}"
   # Plain http only to loopback (a test's server); anything else must be https.
   case "$GITHUB_SERVER_URL" in
@@ -22,7 +27,7 @@ elif [ -n "${BREAKGLASS_VERSION:-}" ]; then
     *) proto='=https' ;;
   esac
   archive="breakglass-$version-linux-$(uname -m).tar.gz"
-  base="$GITHUB_SERVER_URL/$BREAKGLASS_REPOSITORY/releases/download/v$version"
+  base="$GITHUB_SERVER_URL/$repository/releases/download/v$version"
   rm -rf "${dest:?}/$version"
   mkdir -p "$dest/$version"
   cd "$dest/$version"

@@ -221,11 +221,15 @@ struct ActionInstallTests {
         return Release(server: server, url: "http://127.0.0.1:\(port)", folder: folder, archive: archive)
     }
 
-    static func install(from release: Release, sha256: String = "") throws -> (CLI.Result, runner: URL) {
+    /// `repositoryFromPath`: no repository input, as in a workflow; the script reads it from the action's path.
+    static func install(from release: Release, sha256: String = "", repositoryFromPath: Bool = false) throws
+        -> (CLI.Result, runner: URL) {
         let runner = Fixture.temporaryDirectory()
         for file in ["output", "path"] { try Data().write(to: runner.appendingPathComponent(file)) }
         let result = try runScript("bash", [repositoryRoot.appendingPathComponent("scripts/action/install.sh").path], environment: [
-            "BREAKGLASS_BIN": "", "BREAKGLASS_VERSION": "9.9.9", "BREAKGLASS_REPOSITORY": "owner/repo",
+            "BREAKGLASS_BIN": "", "BREAKGLASS_VERSION": "9.9.9",
+            "BREAKGLASS_REPOSITORY": repositoryFromPath ? "" : "owner/repo",
+            "GITHUB_ACTION_PATH": "/home/runner/work/_actions/owner/repo/v9.9.9",
             "BREAKGLASS_SHA256": sha256, "GITHUB_SERVER_URL": release.url, "RUNNER_TEMP": runner.path,
             "GITHUB_OUTPUT": runner.appendingPathComponent("output").path,
             "GITHUB_PATH": runner.appendingPathComponent("path").path,
@@ -245,6 +249,9 @@ struct ActionInstallTests {
         #expect(FileManager.default.isExecutableFile(atPath: binary))
         let path = try String(contentsOf: runner.appendingPathComponent("path"), encoding: .utf8)
         #expect(path.trimmingCharacters(in: .whitespacesAndNewlines) == URL(fileURLWithPath: binary).deletingLastPathComponent().path)
+
+        // github.action_repository is empty in composite actions: the repository comes from the action's path.
+        #expect(try Self.install(from: release, repositoryFromPath: true).0.status == 0)
 
         // Pinned with the sha256 input as well: the right digest passes, another fails.
         let digest = try runScript("sha256sum", [release.archive], in: release.folder).stdout.prefix(64)
