@@ -82,7 +82,7 @@ struct FormatsCommand: ParsableCommand {
                 in this file: it names environment variables or files that hold them.
 
                   tenant: contoso.onmicrosoft.com     # id or initial domain
-                  cloud: global                       # global, usgov, dod, china
+                  cloud: global                       # global, usgov, usgovhigh, dod, china
                   emergencyAccounts:                  # object id (preferred) or UPN
                     - id: 6f1c0e62-...
                     - userPrincipalName: bg-02@contoso.onmicrosoft.com
@@ -101,7 +101,7 @@ struct FormatsCommand: ParsableCommand {
                     custodians: [alice@contoso.com, bob@contoso.com, carol@contoso.com]
                   monitoring:
                     notify:
-                      - type: webhook                 # webhook, teams, slack, pagerduty
+                      - type: webhook                 # webhook, teams, slack, pagerduty, email
                         url: https://hooks.example.net/bg
                         secretEnv: BG_WEBHOOK_SECRET
                   runbook:
