@@ -61,7 +61,9 @@ name="breakglass-$version-linux-$arch"
 
 build_root=${BREAKGLASS_BUILD_ROOT:-/tmp/breakglass-release}
 case "$build_root" in /|"$root"|"$root"/*) echo "release.sh: BREAKGLASS_BUILD_ROOT must be outside the repository" >&2; exit 2 ;; esac
-rm -rf "$build_root"
+# Emptied, not removed: the folder may be a mount point (a container's volume, a bind mount).
+mkdir -p "$build_root"
+find "$build_root" -mindepth 1 -delete
 mkdir -p "$build_root/src"
 git archive --format=tar HEAD | tar -x -C "$build_root/src"
 "$root/scripts/release/stamp-version.sh" "$version" "$commit" "$build_root/src/Sources/breakglass/Support/BuildInfo.swift"
