@@ -52,7 +52,17 @@ let package = Package(
             name: "Custody",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // Provisioning and rotation: plans from the tenant and the configuration, custodian approvals, the resumable
+        // apply that writes through Graph, ARM and Key Vault and records every step in the custody ledger.
+        .target(
+            name: "Provision",
+            dependencies: [
+                "EntraModel", "AccessPolicy", "Posture", "Custody", "Monitoring", "Graph",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Microsoft Graph: authentication, clouds, paging, throttling and capture (AsyncHTTPClient only here).
@@ -81,7 +91,7 @@ let package = Package(
             name: "breakglass",
             dependencies: [
                 "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "Bench", "Monitoring", "Graph",
-                "GraphEmulator",
+                "GraphEmulator", "Provision",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -90,7 +100,8 @@ let package = Package(
             name: "BreakglassTests",
             dependencies: [
                 "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "Bench", "Monitoring", "Graph",
-                "GraphEmulator", "breakglass",
+                "GraphEmulator", "Provision", "breakglass",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),

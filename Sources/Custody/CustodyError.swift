@@ -42,6 +42,11 @@ public enum CustodyError: Error, Equatable, Sendable {
     case checkpointFromAnotherLedger(origin: String)
     case malformedSigningKey(path: String)
     case signingKeyNotFound(path: String)
+
+    // Custodian keys
+    case weakPassphrase
+    case wrongPassphrase(path: String)
+    case malformedCustodianKey(path: String)
 }
 
 extension CustodyError: CustomStringConvertible {
@@ -104,6 +109,12 @@ extension CustodyError: CustomStringConvertible {
             "\(path) is not a breakglass checkpoint key"
         case .signingKeyNotFound(let path):
             "no checkpoint key at \(path): give the key the checkpoint was signed with (--key)"
+        case .weakPassphrase:
+            "the passphrase is too short: use at least 8 characters (a few words is better)"
+        case .wrongPassphrase(let path):
+            "the passphrase does not open \(path) (or the file was altered)"
+        case .malformedCustodianKey(let path):
+            "\(path) is not a breakglass custodian key"
         }
     }
 }

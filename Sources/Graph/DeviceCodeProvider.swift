@@ -15,6 +15,7 @@ public struct DeviceCodeProvider: TokenProvider {
     public init(tenant: String, clientID: String = "14d82eec-204b-4c2f-b7e8-296a70dab67e",
                 endpoints: GraphEndpoints, transport: any HTTPTransport, clock: any Clock<Duration> = ContinuousClock(),
                 timeout: Duration = .seconds(30), now: @escaping @Sendable () -> Date = { Date() },
+                permissions: [String] = GraphPermissions.readOnly,
                 prompt: @escaping @Sendable (String) -> Void) {
         self.tenant = tenant
         self.clientID = clientID
@@ -22,7 +23,7 @@ public struct DeviceCodeProvider: TokenProvider {
         self.clock = clock
         self.prompt = prompt
         let graph = GraphEndpoints.trimmed(endpoints.graph)
-        self.scopes = GraphPermissions.readOnly.map { "\(graph)/\($0)" }.joined(separator: " ") + " offline_access"
+        self.scopes = permissions.map { "\(graph)/\($0)" }.joined(separator: " ") + " offline_access"
         self.endpoint = OAuthEndpoint(transport: transport, timeout: timeout, now: now)
     }
 

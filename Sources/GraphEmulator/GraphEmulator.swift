@@ -28,6 +28,8 @@ public struct EmulatorResponse: Sendable {
     public var status: Int
     public var headers: [String: String]
     public var body: Data
+    /// The fault injector's answer: close the connection without a response.
+    public var dropsConnection = false
 
     static func json(_ status: Int, _ object: Any, headers: [String: String] = [:]) -> EmulatorResponse {
         let body = (try? JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])) ?? Data()
@@ -45,13 +47,23 @@ public struct GraphEmulator: Sendable {
     let store: EmulatorStore
     let options: EmulatorOptions
     let state = EmulatorState()
+    let writes: EmulatorWrites
 
     public init(snapshot: URL, options: EmulatorOptions = EmulatorOptions()) throws {
         self.store = try EmulatorStore(folder: snapshot)
         self.options = options
+        self.writes = EmulatorWrites(store: store, killAfterWrites: options.killAfterWrites)
     }
 
     public var tenantID: String { store.tenantID }
+
+    /// After the fault injector killed the connection: serve again (the tenant keeps every write made).
+    public func heal() async { await writes.heal() }
+
+    /// Successful writes so far (Graph, ARM and Key Vault).
+    public func writeCount() async -> Int { await writes.writes }
+
+    static let dropped = EmulatorResponse(status: 500, headers: [:], body: Data(), dropsConnection: true)
 
     public func handle(_ request: EmulatorRequest) async -> EmulatorResponse {
         let parts = request.path.split(separator: "/").map(String.init)
@@ -63,14 +75,37 @@ public struct GraphEmulator: Sendable {
             default: break
             }
         }
-        let isARM = request.path.lowercased().hasPrefix("/providers/microsoft.aadiam/diagnosticsettings")
-            || request.path.lowercased().hasPrefix("/subscriptions")
-        guard request.method == "GET", let version = parts.first, version == "v1.0" || version == "beta" || isARM else {
+        let lowerPath = request.path.lowercased()
+        let isARM = lowerPath.hasPrefix("/providers/") || lowerPath.hasPrefix("/subscriptions")
+        let isKeyVault = lowerPath.hasPrefix("/secrets/")
+        let isWrite = ["POST", "PATCH", "PUT"].contains(request.method)
+        guard request.method == "GET" || isWrite, let version = parts.first,
+              version == "v1.0" || version == "beta" || isARM || isKeyVault else {
             return .graphError(400, "BadRequest", "Unsupported request: \(request.method) \(request.path)")
         }
         guard let authorization = request.headers["authorization"], authorization.hasPrefix("Bearer "),
-              await state.isValid(String(authorization.dropFirst(7))) else {
+              let grant = await state.grant(for: String(authorization.dropFirst(7))) else {
             return .graphError(401, "InvalidAuthenticationToken", "Access token is empty or invalid.")
+        }
+        if await writes.isKilled { return Self.dropped }
+        if isKeyVault || isWrite {
+            let answer: EmulatorResponse
+            if isKeyVault {
+                answer = await writes.keyVault(request.method, resource: request.path, request: request, grant: grant)
+            } else if isARM {
+                guard request.method == "PUT", lowerPath.contains("/providers/microsoft.resources/deployments/") else {
+                    return .graphError(400, "BadRequest", "Unsupported request: \(request.method) \(request.path)")
+                }
+                answer = await writes.deploy(resource: request.path, request: request, grant: grant,
+                                             subscriptionID: Self.subscriptionID)
+            } else {
+                answer = await writes.write(request.method, resource: "/" + parts.dropFirst().joined(separator: "/"),
+                                            request: request, grant: grant)
+            }
+            if request.method != "GET", (200..<300).contains(answer.status), await writes.countWrite() {
+                return Self.dropped
+            }
+            return answer
         }
         let number = await state.nextRequestNumber()
         if options.throttleEvery > 0, number % options.throttleEvery == 0 {
@@ -84,7 +119,7 @@ public struct GraphEmulator: Sendable {
         if options.failingPaths.contains(where: { $0.caseInsensitiveCompare(resource) == .orderedSame }) {
             return .graphError(500, "InternalServerError", "The emulator was told to fail \(resource).")
         }
-        return serve(resource: resource, request: request)
+        return serve(resource: resource, request: request, overlays: await writes.overlays())
     }
 
     static func form(_ body: Data) -> [String: String] {

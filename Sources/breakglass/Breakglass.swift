@@ -18,7 +18,8 @@ struct Breakglass: AsyncParsableCommand {
         subcommands: [
             AuditCommand.self, ExplainCommand.self, ChecksCommand.self, SnapshotCommand.self, SimulateCommand.self,
             WhatIfCommand.self, GateCommand.self, BenchCommand.self, PasswordCommand.self, CustodyCommand.self, ExportCommand.self,
-            LogsCommand.self, EmulateCommand.self, RunbookCommand.self, FormatsCommand.self, HealthcheckCommand.self,
+            LogsCommand.self, EmulateCommand.self, RunbookCommand.self, CustodianCommand.self, ProvisionCommand.self,
+            RotateCommand.self, FormatsCommand.self, HealthcheckCommand.self,
         ]
     )
 

@@ -48,10 +48,27 @@ public struct Configuration: Sendable, Hashable {
     }
 
     public struct Custody: Sendable, Hashable {
+        /// k: how many share sheets recover a password.
         public var threshold = 2
-        public var custodians: [String] = []
+        public var custodians: [Custodian] = []
+        /// How many distinct custodians must sign a plan before `apply` runs it.
+        public var approvals = 2
 
         public init() {}
+
+        public var custodianNames: [String] { custodians.map(\.name) }
+    }
+
+    /// A custodian: a name (as a bare list item, the older form) or `{name, publicKey}`, where `publicKey` is the
+    /// `ed25519:…` line `breakglass custodian enroll` prints.
+    public struct Custodian: Sendable, Hashable {
+        public var name: String
+        public var publicKey: String?
+
+        public init(name: String, publicKey: String? = nil) {
+            self.name = name
+            self.publicKey = publicKey
+        }
     }
 
     public struct Monitoring: Sendable, Hashable {
@@ -160,7 +177,32 @@ extension Configuration {
                 try reader.mapping(value, path: path) { key, value, path in
                     switch key {
                     case "threshold": config.custody.threshold = try reader.int(value, path, range: 2...255)
-                    case "custodians": config.custody.custodians = try reader.sequence(value, path) { try reader.string($0, $1) }
+                    case "approvals": config.custody.approvals = try reader.int(value, path, range: 1...255)
+                    case "custodians":
+                        config.custody.custodians = try reader.sequence(value, path) { item, itemPath in
+                            if case .scalar = item { return Custodian(name: try reader.string(item, itemPath)) }
+                            var custodian = Custodian(name: "")
+                            try reader.mapping(item, path: itemPath) { key, value, path in
+                                switch key {
+                                case "name": custodian.name = try reader.string(value, path)
+                                case "publicKey":
+                                    let key = try reader.string(value, path)
+                                    guard key.hasPrefix("ed25519:"), let raw = Data(base64Encoded: String(key.dropFirst(8))),
+                                          raw.count == 32 else {
+                                        throw reader.invalid(value, path, "must be the ed25519:… line `breakglass custodian enroll` printed")
+                                    }
+                                    custodian.publicKey = key
+                                default: return false
+                                }
+                                return true
+                            }
+                            guard !custodian.name.isEmpty else { throw reader.invalid(item, itemPath, "needs a name") }
+                            return custodian
+                        }
+                        let names = config.custody.custodians.map { $0.name.lowercased() }
+                        if Set(names).count != names.count {
+                            throw reader.invalid(value, path, "names a custodian twice")
+                        }
                     default: return false
                     }
                     return true

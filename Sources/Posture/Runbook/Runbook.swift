@@ -71,7 +71,7 @@ public struct Runbook: Sendable {
         self.generatedAt = generatedAt
         fingerprint = TenantFingerprint.digest(context)
         exclusionGroups = context.exclusionGroups.map { context.directory.group($0)?.name ?? $0 }
-        custodians = configuration.custody.custodians.map {
+        custodians = configuration.custody.custodianNames.map {
             Custodian(name: $0, sheetLocation: configuration.runbook.sheetLocations[$0])
         }
         threshold = configuration.custody.threshold

@@ -33,11 +33,13 @@ struct EmulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("unlicensed"), help: "A snapshot file (e.g. sign-ins.json) whose endpoint answers as without the licence; repeatable.")
     var unlicensed: [String] = []
     @Option(name: .customLong("device-code-lifetime"), help: "Seconds before a device code expires.") var deviceCodeLifetime = 900
+    @Option(name: .customLong("kill-after-writes"), help: "Drop the connection after the Nth successful write and every request after it (0: never).")
+    var killAfterWrites = 0
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535.") }
         guard pageSize >= 1 else { throw ValidationError("--page-size must be at least 1.") }
-        guard throttleEvery >= 0, failEvery >= 0, retryAfter >= 0 else {
+        guard throttleEvery >= 0, failEvery >= 0, retryAfter >= 0, killAfterWrites >= 0 else {
             throw ValidationError("--throttle-every, --fail-every and --retry-after cannot be negative.")
         }
     }
@@ -52,7 +54,7 @@ struct EmulateCommand: AsyncParsableCommand {
         let options = EmulatorOptions(
             pageSize: pageSize, throttleEvery: throttleEvery, failEvery: failEvery, retryAfterSeconds: retryAfter,
             clientID: clientID, clientSecret: clientSecret, certificate: certificate, failingPaths: failPaths,
-            unlicensedFiles: unlicensed, deviceCodeLifetime: deviceCodeLifetime)
+            unlicensedFiles: unlicensed, deviceCodeLifetime: deviceCodeLifetime, killAfterWrites: killAfterWrites)
         let emulator = try GraphEmulator(snapshot: URL(fileURLWithPath: snapshotPath), options: options)
         try await EmulatorServer(emulator: emulator, port: port).run { port in
             FileHandle.standardOutput.write(Data("listening on http://127.0.0.1:\(port)\n".utf8))
