@@ -19,7 +19,9 @@ struct ProvisionCommand: AsyncParsableCommand {
     )
 
     struct Plan: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Compute the provisioning plan and write it to --out.")
+        static let configuration = CommandConfiguration(
+            abstract: "Compute the provisioning plan and write it to --out.",
+            discussion: "Example: breakglass provision plan --tenant contoso.onmicrosoft.com --config breakglass.yml --out provision-plan.json")
 
         @OptionGroup var source: PlanSourceOptions
         @Option(name: .customLong("workspace-id"), help: "Log Analytics workspace resource id: also plan the diagnostic setting and alert rules.")
@@ -46,7 +48,9 @@ struct ProvisionCommand: AsyncParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a plan for review: steps, requests, signatures.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print a plan for review: steps, requests, signatures.",
+            discussion: "Example: breakglass provision show provision-plan.json")
         @Argument(help: "The plan file.", completion: .file(extensions: ["json"])) var plan: String
 
         func run() throws {
@@ -55,7 +59,9 @@ struct ProvisionCommand: AsyncParsableCommand {
     }
 
     struct Approve: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Sign the plan's hash with a custodian key.")
+        static let configuration = CommandConfiguration(
+            abstract: "Sign the plan's hash with a custodian key.",
+            discussion: "Example: breakglass provision approve provision-plan.json --key alice.key")
         @Argument(help: "The plan file.", completion: .file(extensions: ["json"])) var plan: String
         @Option(help: "The custodian key file (custodian enroll).", completion: .file()) var key: String
         @OptionGroup var passphrase: PassphraseOptions
@@ -65,7 +71,11 @@ struct ProvisionCommand: AsyncParsableCommand {
 
     struct Apply: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Apply an approved plan: signatures checked, the tenant compared with the plan, each step journalled.")
+            abstract: "Apply an approved plan: signatures checked, the tenant compared with the plan, each step journalled.",
+            discussion: """
+                Example: breakglass provision apply provision-plan.json --config breakglass.yml \
+                --tenant contoso.onmicrosoft.com --ledger custody.db --shares-out shares/
+                """)
         @Argument(help: "The plan file.", completion: .file(extensions: ["json"])) var plan: String
         @OptionGroup var apply: ApplyOptions
 
