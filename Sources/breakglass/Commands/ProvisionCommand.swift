@@ -128,8 +128,10 @@ struct ApplyOptions: ParsableArguments {
             completion: .file(extensions: ["yml", "yaml"]))
     var configPath: String?
     @OptionGroup(title: "Live tenant") var live: LiveOptions
-    @Option(help: "The custody ledger (SQLite) every step is recorded in; created if missing.", completion: .file())
+    @Option(help: "The custody ledger (SQLite) every step is recorded in; it must exist (or give --new-ledger).", completion: .file())
     var ledger: String
+    @Flag(name: .customLong("new-ledger"), help: "Start a new ledger at --ledger (refused if the file exists).")
+    var newLedger = false
     @Option(name: .customLong("shares-out"), help: "Folder for the share sheets: one subfolder per custodian (0700), sheets 0600.",
             completion: .directory)
     var sharesOut: String
@@ -141,6 +143,19 @@ struct ApplyOptions: ParsableArguments {
         guard live.tenant != nil else { throw ValidationError("apply writes to the live tenant: give --tenant ID.") }
     }
 
+    /// The ledger named, never one created by accident from a mistyped path (as `custody split` and `combine`).
+    func openLedger() throws -> Ledger {
+        if newLedger {
+            guard !FileManager.default.fileExists(atPath: ledger) else {
+                throw CustodyError.ledgerUnusable(path: ledger, reason: "it already exists; drop --new-ledger to use it")
+            }
+            return try Ledger(path: ledger)
+        }
+        // Opened read-only first: a path that is not a ledger is refused before anything is created or migrated.
+        _ = try Ledger(readingAt: ledger)
+        return try Ledger(path: ledger, mustExist: true)
+    }
+
     func run(planPath: String, kind: Provision.Plan.Kind) async throws {
         let plan = try Provision.Plan.load(atPath: planPath)
         guard plan.kind == kind else {
@@ -150,7 +165,7 @@ struct ApplyOptions: ParsableArguments {
         if plan.steps.contains(where: { $0.keyVault != nil }), keyVault == nil {
             throw UsageError("the plan stores passwords in Key Vault: give --key-vault URL")
         }
-        let store = try Ledger(path: ledger)
+        let store = try openLedger()
         let name = actor ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
         // Approvals first: without them nothing is read or written, and the refusal is on record.
         do {
