@@ -14,7 +14,7 @@ struct Breakglass: AsyncParsableCommand {
             AuditCommand.self, ExplainCommand.self, ChecksCommand.self, SnapshotCommand.self, SimulateCommand.self,
             WhatIfCommand.self, GateCommand.self, BenchCommand.self, PasswordCommand.self, CustodyCommand.self, ExportCommand.self,
             LogsCommand.self, EmulateCommand.self, RunbookCommand.self, CustodianCommand.self, ProvisionCommand.self,
-            RotateCommand.self, WatchCommand.self,
+            RotateCommand.self, WatchCommand.self, DrillCommand.self,
         ]
     )
 
