@@ -35,7 +35,8 @@ struct DrillCommand: AsyncParsableCommand {
                 Example:
                   breakglass drill start --account bg-01@contoso.onmicrosoft.com \\
                     --ledger custody.db --config breakglass.yml \\
-                    --approve-key alice.key --approve-key bob.key --reason "Q4 drill" --window 4h
+                    --approve-key alice.key --approve-key bob.key \\
+                    --reason "Q4 drill" --window 4h
                 """
         )
 
@@ -88,7 +89,8 @@ struct DrillCommand: AsyncParsableCommand {
         func run() throws {
             let configuration = try TenantOptions.configuration(at: target.configPath)
             let (reference, tenant) = try target.account(in: configuration)
-            let start = starts.flatMap(GraphDate.parse) ?? Date()
+            // Whole seconds: the window is stored as ISO 8601 without fractions.
+            let start = Date(timeIntervalSince1970: (starts.flatMap(GraphDate.parse) ?? Date()).timeIntervalSince1970.rounded(.down))
             let length = Self.duration(window) ?? 4 * 3600
             try reportingCustodyErrors {
                 let ledger = try target.openVerifiedLedger()
@@ -182,7 +184,9 @@ struct DrillCommand: AsyncParsableCommand {
             lines.append("  signed in: " + (signedInAt.map { "yes, \(GraphDate.format($0))" } ?? "no"))
             lines.append("  rotated:   " + (changedAt.map { "yes, password changed \(GraphDate.format($0))" } ?? "no"))
             var missing: [String] = []
-            if signedInAt == nil { missing.append("no sign-in seen between \(window)") }
+            if signedInAt == nil {
+                missing.append("no sign-in seen between \(GraphDate.format(drill.plan.windowStart)) and \(GraphDate.format(drill.plan.windowEnd))")
+            }
             if let signedInAt, changedAt == nil {
                 missing.append("rotation not done yet: no password change after the sign-in at \(GraphDate.format(signedInAt))")
             }

@@ -130,7 +130,7 @@ struct DrillCommandTests {
         // bg-01 signed in the day before the window: not the drill.
         let result = try scene.finish(["--logs", try scene.signIns(["2026-11-09T08:00:00Z"]), try scene.passwordReset(at: "2026-11-10T09:00:00Z")])
         #expect(result.status == 1, "\(result.stderr)")
-        #expect(result.stdout.contains("Drill incomplete: no sign-in seen between 2026-11-10T07:00:00Z to 2026-11-10T11:00:00Z"))
+        #expect(result.stdout.contains("Drill incomplete: no sign-in seen between 2026-11-10T07:00:00Z and 2026-11-10T11:00:00Z"))
         let last = try #require(try scene.entries().last)
         #expect(last.action == .drill)
         #expect(last.outcome.hasSuffix("signed in no, rotated no"))
