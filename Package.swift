@@ -32,11 +32,14 @@ let package = Package(
         .target(name: "AccessPolicy", dependencies: ["EntraModel"]),
         // Failure scenarios, the admin-path matrix and the policy-as-code gate.
         .target(name: "Lockout", dependencies: ["EntraModel", "AccessPolicy", "SafeInput"]),
-        // The check catalogue, configuration and the embedded demo tenant (BG070 reads Lockout's scenarios).
+        // Tier-0 analysis: who can take over or lock out the emergency accounts, with evidence per hop (no I/O).
+        .target(name: "Paths", dependencies: ["EntraModel"]),
+        // The check catalogue, configuration and the embedded demo tenant (BG070 reads Lockout's scenarios; BG023 and
+        // BG024 read the tier-0 paths).
         .target(
             name: "Posture",
             dependencies: [
-                "EntraModel", "AccessPolicy", "Lockout", "SafeInput", .product(name: "Yams", package: "Yams"),
+                "EntraModel", "AccessPolicy", "Lockout", "Paths", "SafeInput", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -54,7 +57,7 @@ let package = Package(
         // Renderers of audit results and of the runbook (Mustache templates).
         .target(
             name: "Reports",
-            dependencies: ["Posture", "EntraModel", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["Posture", "EntraModel", "Paths", .product(name: "Mustache", package: "swift-mustache")]
         ),
         // Passwords, Shamir k-of-n shares and the hash-chained ledger.
         .target(
@@ -131,7 +134,7 @@ let package = Package(
             name: "breakglass",
             dependencies: [
                 "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "Bench", "Monitoring", "Graph",
-                "GraphEmulator", "Provision", "SafeInput", "Watch", "Dashboard",
+                "GraphEmulator", "Provision", "SafeInput", "Watch", "Dashboard", "Paths",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -141,7 +144,7 @@ let package = Package(
             name: "BreakglassTests",
             dependencies: [
                 "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "Bench", "Monitoring", "Graph",
-                "GraphEmulator", "Provision", "SafeInput", "Watch", "Dashboard", "breakglass",
+                "GraphEmulator", "Provision", "SafeInput", "Watch", "Dashboard", "Paths", "breakglass",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),

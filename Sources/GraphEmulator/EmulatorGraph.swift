@@ -14,6 +14,23 @@ extension GraphEmulator {
         "/policies/authenticationstrengthpolicies": .authenticationStrengths,
         "/auditlogs/signins": .signIns, "/auditlogs/directoryaudits": .directoryAudits,
         "/providers/microsoft.aadiam/diagnosticsettings": .diagnosticSettings,
+        "/serviceprincipals": .servicePrincipals, "/applications": .applications,
+        "/directory/administrativeunits": .administrativeUnits,
+    ]
+
+    /// Single objects and the file each serves.
+    static let objectRoutes: [String: SnapshotFile] = [
+        "/policies/identitysecuritydefaultsenforcementpolicy": .securityDefaults,
+        "/policies/authenticationmethodspolicy": .authenticationMethodsPolicy,
+    ]
+
+    /// `/{parent}/{id}/{relation}` lists held in a snapshot folder: the folder and the list file of the parents.
+    static let folderRoutes: [String: (folder: SnapshotFile, parents: SnapshotFile)] = [
+        "groups/members": (.groupMembers, .groups),
+        "groups/owners": (.groupOwners, .groups),
+        "serviceprincipals/owners": (.servicePrincipalOwners, .servicePrincipals),
+        "applications/owners": (.applicationOwners, .applications),
+        "administrativeunits/members": (.administrativeUnitMembers, .administrativeUnits),
     ]
 
     func serve(resource: String, request: EmulatorRequest, overlays: [String: JSONList] = [:]) -> EmulatorResponse {
@@ -31,11 +48,14 @@ extension GraphEmulator {
             self.page(all, file: file, request: request, fast: fast && overlays[file] == nil)
         }
         let parts = lower.split(separator: "/").map(String.init)
-        if lower == "/policies/identitysecuritydefaultsenforcementpolicy" {
-            let name = SnapshotFile.securityDefaults.rawValue
+        if let file = Self.objectRoutes[lower] {
+            let name = file.rawValue
             if let refusal = refusal(for: name) { return refusal }
             guard let object = store.objects[name] ?? list(name)?.first else { return notFound(resource) }
             return .json(200, object)
+        }
+        if let graphResponse = serveGraphServicePrincipal(lower, resource: resource, request: request) {
+            return graphResponse
         }
         if let file = Self.listRoutes[lower] {
             if let refusal = refusal(for: file.rawValue) { return refusal }
@@ -95,9 +115,12 @@ extension GraphEmulator {
             guard parts[1] == Self.subscriptionID, let items = list(name) else { return notFound(resource) }
             return page(items, file: name, request: request)
         }
-        if parts.count == 3, parts[0] == "groups", parts[2] == "members" {
-            let key = "\(SnapshotFile.groupMembers.rawValue)/\(parts[1])"
-            guard let items = list(key) ?? (exists(parts[1], in: .groups) ? [] : nil) else {
+        // `/directory/administrativeUnits/{id}/members` is the same shape one level down.
+        let relation = parts.first == "directory" ? Array(parts.dropFirst()) : parts
+        if relation.count == 3, let route = Self.folderRoutes["\(relation[0])/\(relation[2])"] {
+            if let refusal = refusal(for: route.folder.rawValue) { return refusal }
+            let key = "\(route.folder.rawValue)/\(relation[1])"
+            guard let items = list(key) ?? (exists(relation[1], in: route.parents) ? [] : nil) else {
                 return notFound(resource)
             }
             return page(items, file: key, request: request)
@@ -124,6 +147,27 @@ extension GraphEmulator {
     }
 
     static let subscriptionID = "00000000-0000-4000-8000-00000000a1e7"
+
+    /// `/servicePrincipals(appId='{Microsoft Graph}')` and its `/appRoleAssignedTo` (also by the object id).
+    func serveGraphServicePrincipal(_ lower: String, resource: String, request: EmulatorRequest) -> EmulatorResponse? {
+        let decoded = lower.removingPercentEncoding ?? lower
+        let object = SnapshotFile.graphServicePrincipal.rawValue
+        let graphID = (store.objects[object]?["id"] as? String)?.lowercased()
+        let byAppID = "/serviceprincipals(appid='\(WellKnownApplication.microsoftGraph)')"
+        let byID = graphID.map { "/serviceprincipals/\($0)" }
+        if decoded == byAppID || (byID != nil && decoded == byID) {
+            if let refusal = refusal(for: object) { return refusal }
+            guard let item = store.objects[object] else { return notFound(resource) }
+            return .json(200, item)
+        }
+        if decoded == byAppID + "/approleassignedto" || (byID != nil && decoded == (byID ?? "") + "/approleassignedto") {
+            let name = SnapshotFile.graphAppRoleAssignments.rawValue
+            if let refusal = refusal(for: name) { return refusal }
+            guard let items = store.lists[name] else { return notFound(resource) }
+            return page(items, file: name, request: request)
+        }
+        return nil
+    }
 
     func notFound(_ resource: String) -> EmulatorResponse {
         .graphError(404, "Request_ResourceNotFound", "Resource '\(resource)' does not exist.")

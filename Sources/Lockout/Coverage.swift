@@ -53,6 +53,8 @@ public struct Coverage: Sendable {
         var audience: AudienceKey
         var federated: Bool
         var synchronized: Bool
+        /// Disabled in the `admin-compromise` scenario (a Global Administrator who is not an emergency account).
+        var compromised: Bool = false
     }
 
     struct ClassResult: Sendable {
@@ -71,7 +73,8 @@ public struct Coverage: Sendable {
             ClassKey(
                 audience: evaluator.audienceKey(ofUser: user.id),
                 federated: user.upnDomain.flatMap { domains[$0]?.isFederated } ?? false,
-                synchronized: user.isSynchronized)
+                synchronized: user.isSynchronized,
+                compromised: simulation.isDisabled(user, in: .adminCompromise))
         }
         var classIndex: [ClassKey: Int] = [:]
         var representatives: [User] = []

@@ -48,6 +48,11 @@ public struct Configuration: Sendable, Hashable {
         public var drillIntervalDays = 90
         public var maxRoutineSignIns = 2
         public var allowedExclusions: [String] = []
+        /// Applications (appId, service principal object id or display name) allowed to hold a take-over
+        /// permission (BG023).
+        public var allowedPrivilegedApps: [String] = []
+        /// The most principals that may have a take-over path to an emergency account (BG024).
+        public var maxTakeoverPrincipals = 8
 
         public init() {}
     }
@@ -479,6 +484,9 @@ extension Configuration.Guidance {
             case "drillIntervalDays": drillIntervalDays = try reader.int(value, path, range: 1...3650)
             case "maxRoutineSignIns": maxRoutineSignIns = try reader.int(value, path, range: 0...1000)
             case "allowedExclusions": allowedExclusions = try reader.sequence(value, path) { try reader.string($0, $1) }
+            case "allowedPrivilegedApps":
+                allowedPrivilegedApps = try reader.sequence(value, path) { try reader.string($0, $1) }
+            case "maxTakeoverPrincipals": maxTakeoverPrincipals = try reader.int(value, path, range: 0...100_000)
             default: return false
             }
             return true

@@ -1,6 +1,7 @@
 import AccessPolicy
 import EntraModel
 import Foundation
+import Paths
 
 /// An emergency account under audit: declared in the configuration, or discovered when none is declared.
 public struct EmergencyAccount: Sendable, Hashable {
@@ -35,6 +36,8 @@ public struct TenantContext: Sendable {
     /// The drills recorded in the custody ledger (`custody.ledger` in breakglass.yml), read by the caller; BG062
     /// counts them as tests and BG063 does not count their sign-ins as routine use. Nil when no ledger is named.
     public var drillsOnFile: DrillsOnFile?
+    /// Who can take over or lock out the emergency accounts (BG023, BG024, `breakglass paths`).
+    public let tierZero: TierZeroAnalysis
 
     public init(snapshot: Snapshot, configuration: Configuration, now: Date, source: String = "snapshot") {
         self.snapshot = snapshot
@@ -76,6 +79,8 @@ public struct TenantContext: Sendable {
             }
         }
         exclusionGroups = groups
+        tierZero = TierZeroAnalysis(directory: directory, emergencyAccounts: accounts.compactMap { $0.user?.id },
+                                    exclusionGroups: groups, now: now)
     }
 
     public var tenantSubject: Subject {

@@ -4,6 +4,7 @@ import Bench
 import EntraModel
 import Foundation
 import Lockout
+import Paths
 import Posture
 import Reports
 
@@ -16,17 +17,21 @@ struct BenchCommand: AsyncParsableCommand {
 
     struct Generate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write a deterministic synthetic tenant as a snapshot folder (with its breakglass.yml).")
+            abstract: "Write a deterministic synthetic tenant as a snapshot folder (with its breakglass.yml).",
+            discussion: "Example: breakglass bench generate --users 200000 --groups 20000 --policies 195 --out /tmp/syn200k")
 
         @Option(help: "Users.") var users = 200_000
         @Option(help: "Groups (nested).") var groups = 20_000
         @Option(help: "Conditional Access policies.") var policies = 195
         @Option(help: "Random seed: the same seed gives the same bytes.") var seed: UInt64 = 42
+        @Option(help: "Service principals with Microsoft Graph permissions and owners (0: none).")
+        var servicePrincipals = 0
         @Option(help: "The folder to create.") var out: String
 
         func run() async throws {
             let start = ContinuousClock.now
-            var files = SyntheticTenant(users: users, groups: groups, policies: policies, seed: seed).files()
+            var files = SyntheticTenant(users: users, groups: groups, policies: policies, seed: seed,
+                                        servicePrincipals: servicePrincipals).files()
             files["breakglass.yml"] = Data(SyntheticTenant.configuration.utf8)
             try SnapshotWriter.write(files, to: URL(fileURLWithPath: out))
             let bytes = files.values.reduce(0) { $0 + $1.count }
@@ -36,7 +41,8 @@ struct BenchCommand: AsyncParsableCommand {
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Time each stage of an audit, one whatif, and simulate --all-users on a snapshot; print peak memory.")
+            abstract: "Time each stage of an audit, one whatif, and simulate --all-users on a snapshot; print peak memory.",
+            discussion: "Example: breakglass bench run --snapshot /tmp/syn200k --compare-python")
 
         @Option(name: .customLong("snapshot"), help: "A snapshot folder (bench generate writes one).") var snapshotPath: String
         @Option(name: .customLong("config"), help: "breakglass.yml (default: the one in the snapshot folder).") var configPath: String?
@@ -73,6 +79,14 @@ struct BenchCommand: AsyncParsableCommand {
             }
             let perWhatif = (ContinuousClock.now - whatifStart) / evaluations
             measure.lines.append("whatif (one sign-in, tenant loaded)        \(Measure.format(perWhatif))  (mean of \(evaluations); \(decisions) blocked)")
+
+            // `breakglass paths` once the tenant is loaded: the analysis and its JSON (issue 15).
+            let pathsStart = ContinuousClock.now
+            let analysis = TierZeroAnalysis(directory: context.directory, emergencyAccounts: context.resolvedAccounts.map(\.user.id),
+                                            exclusionGroups: context.exclusionGroups, now: context.now)
+            let pathsJSON = PathsReport(analysis: analysis, tenant: "bench").render(.json)
+            measure.lines.append("tier-0 paths + JSON (tenant loaded)".padding(42) + Measure.format(ContinuousClock.now - pathsStart)
+                + "  (\(snapshot.servicePrincipals?.count ?? 0) service principals; \(analysis.nodeCount) nodes, \(analysis.edgeCount) edges; \(analysis.paths.count) paths, \(pathsJSON.utf8.count / 1024) KiB)")
 
             if !skipSimulate {
                 let start = ContinuousClock.now

@@ -31,12 +31,8 @@ struct DrillCommand: AsyncParsableCommand {
                 custodian's key (custodian enroll) listed with its publicKey in breakglass.yml; it signs the drill \
                 record as plan approvals are signed. Its passphrase comes from the matching --passphrase-file (in \
                 the same order), else BREAKGLASS_PASSPHRASE, else the terminal.
-
-                Example:
-                  breakglass drill start --account bg-01@contoso.onmicrosoft.com \\
-                    --ledger custody.db --config breakglass.yml \\
-                    --approve-key alice.key --approve-key bob.key \\
-                    --reason "Q4 drill" --window 4h
+                Example: breakglass drill start --account bg-01@contoso.onmicrosoft.com --ledger custody.db \
+                --config breakglass.yml --approve-key alice.key --approve-key bob.key --reason "Q4 drill" --window 4h
                 """
         )
 
@@ -135,11 +131,8 @@ struct DrillCommand: AsyncParsableCommand {
                 from downloaded logs with --logs (read as logs scan reads them: sign-ins and the directory audit \
                 of the password reset). Records "signed in yes/no, rotated yes/no" in the ledger either way.
                 Exit 0 when both happened; 1 when the drill is incomplete, naming what is missing.
-
-                Example:
-                  breakglass drill finish --account bg-01@contoso.onmicrosoft.com \\
-                    --ledger custody.db --config breakglass.yml \\
-                    --logs sign-ins.json directory-audits.json
+                Example: breakglass drill finish --account bg-01@contoso.onmicrosoft.com --ledger custody.db \
+                --config breakglass.yml --logs sign-ins.json directory-audits.json
                 """
         )
 

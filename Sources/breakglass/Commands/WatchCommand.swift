@@ -22,7 +22,9 @@ struct WatchCommand: AsyncParsableCommand {
             A successful sign-in inside a drill recorded in the custody ledger (`breakglass drill start`; --ledger, \
             else custody.ledger in breakglass.yml) opens its incident already acknowledged, reason drill; it still \
             closes only when the password is rotated.
+            A PostgreSQL URL with a password belongs in BREAKGLASS_DATABASE_URL, not on the command line (ps shows it).
             Exit codes: 2 configuration or usage error; 4 database or Graph unreachable at start.
+            Example: breakglass watch --config breakglass.yml --database /var/lib/breakglass/watch.sqlite --port 8080
             """
     )
 
@@ -30,8 +32,12 @@ struct WatchCommand: AsyncParsableCommand {
             completion: .file(extensions: ["yml", "yaml"]))
     var configPath: String?
 
-    @Option(help: "A SQLite file, or postgres://user:password@host:port/db (several replicas).")
-    var database = "breakglass-watch.sqlite"
+    @Option(help: "A SQLite file, or postgres://user@host:port/db (several replicas); default BREAKGLASS_DATABASE_URL, else breakglass-watch.sqlite.")
+    var database: String?
+
+    @Option(name: .customLong("allow-credentials-to-host"),
+            help: "Also send Graph credentials to this host (an emulator or a proxy you run); repeatable.")
+    var allowCredentialsToHost: [String] = []
 
     @Option(help: "Address to listen on (127.0.0.1 unless you put a proxy in front).") var host = "127.0.0.1"
     @Option(help: "Port (0 picks a free one).") var port = 8080
@@ -65,12 +71,18 @@ struct WatchCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let transport = AsyncHTTPTransport()
         let store: any WatchStore
+        let database = self.database ?? environment["BREAKGLASS_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? "breakglass-watch.sqlite"
+        if let given = self.database, let url = URLComponents(string: given), url.password?.isEmpty == false {
+            Terminal.note("warning: --database carries a password that any local user can read in the process list: put the URL in BREAKGLASS_DATABASE_URL")
+        }
         do {
             store = database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")
                 ? try PostgresStore(url: database) : try SQLiteStore(path: database)
             var setup = try WatchSetup.make(configuration: configuration, environment: environment, transport: transport,
                                             graphEndpoint: graphEndpoint.flatMap(URL.init(string:)),
-                                            authority: authority.flatMap(URL.init(string:)))
+                                            authority: authority.flatMap(URL.init(string:)),
+                                            allowedHosts: Set(allowCredentialsToHost.map { $0.lowercased() }))
             for warning in setup.warnings { Terminal.note("warning: \(warning)") }
             setup.tenants = try await WatchSetup.resolve(setup.tenants)
             var settings = WatchRuntime.Settings()

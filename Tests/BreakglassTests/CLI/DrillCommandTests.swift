@@ -229,9 +229,7 @@ struct DrillCommandTests {
         for command in ["start", "finish"] {
             let help = try scene.run(["drill", command, "--help"])
             #expect(help.status == 0)
-            #expect(help.stdout.contains("Example:"))
-            #expect(help.stdout.contains("breakglass drill \(command) --account bg-01@contoso.onmicrosoft.com"))
-            #expect(help.stdout.contains("--ledger custody.db --config breakglass.yml"))
+            #expect(help.stdout.contains("Example: breakglass drill \(command) --account bg-01@contoso.onmicrosoft.com"))
         }
     }
 

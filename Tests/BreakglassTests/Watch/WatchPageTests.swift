@@ -1,5 +1,6 @@
 import Foundation
 import GraphEmulator
+import Lockout
 import Testing
 import Watch
 
@@ -76,7 +77,7 @@ struct WatchPageTests {
                         """, session: page) as? [String: Any])
                     let rows = grid["rows"] as? Int ?? 0
                     let scenarios = grid["scenarios"] as? Int ?? 0
-                    #expect(rows >= 2 && scenarios == 8)
+                    #expect(rows >= 2 && scenarios == Scenario.allCases.count)
                     #expect(grid["cells"] as? Int == rows * scenarios)
                     #expect((grid["green"] as? Int ?? 0) + (grid["red"] as? Int ?? 0) == rows * scenarios)
                     #expect((grid["green"] as? Int ?? 0) > 0)
