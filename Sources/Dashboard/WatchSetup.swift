@@ -23,8 +23,10 @@ public struct WatchSetup: Sendable {
     public var warnings: [String]
 
     /// `graphEndpoint`/`authority` apply to the single-tenant form (flags); entries of `tenants:` carry their own.
+    /// Credentials go only to the cloud's Microsoft hosts, or to `allowedHosts` (`--allow-credentials-to-host`).
     public static func make(configuration: Configuration, environment: [String: String], transport: any HTTPTransport,
-                            graphEndpoint: URL? = nil, authority: URL? = nil) throws -> WatchSetup {
+                            graphEndpoint: URL? = nil, authority: URL? = nil,
+                            allowedHosts: Set<String> = []) throws -> WatchSetup {
         var warnings: [String] = []
         var tenants: [WatchRuntime.TenantSetup] = []
         if configuration.tenants.isEmpty {
@@ -33,7 +35,7 @@ public struct WatchSetup: Sendable {
             }
             let endpoints = GraphEndpoints(cloud: GraphCloud(name: configuration.cloud) ?? .global, graph: graphEndpoint,
                                            authority: authority)
-            try checkEndpoints(endpoints, key: "--graph-endpoint/--authority")
+            try checkEndpoints(endpoints, key: "--graph-endpoint/--authority", allowedHosts: allowedHosts)
             var client: GraphClient?
             do {
                 let provider = try Credentials.provider(tenant: id, deviceCode: false, environment: environment,
@@ -50,7 +52,7 @@ public struct WatchSetup: Sendable {
                 let endpoints = GraphEndpoints(
                     cloud: GraphCloud(name: entry.cloud ?? configuration.cloud) ?? .global,
                     graph: entry.graphEndpoint.flatMap(URL.init(string:)), authority: entry.authority.flatMap(URL.init(string:)))
-                try checkEndpoints(endpoints, key: key)
+                try checkEndpoints(endpoints, key: key, allowedHosts: allowedHosts)
                 var client: GraphClient?
                 if entry.credentials.isEmpty {
                     warnings.append("\(key) (\(entry.tenant)): no credentials: only the Azure Monitor webhook will report sign-ins.")
@@ -72,13 +74,18 @@ public struct WatchSetup: Sendable {
                           warnings: warnings)
     }
 
-    /// Credentials go only over https; plain http only to loopback (the emulator).
-    static func checkEndpoints(_ endpoints: GraphEndpoints, key: String) throws {
+    /// Credentials go only over https (plain http only to loopback, the emulator), and only to the cloud's Microsoft
+    /// hosts or a host the operator allowed by name (EndpointPolicy, as every live command).
+    static func checkEndpoints(_ endpoints: GraphEndpoints, key: String, allowedHosts: Set<String>) throws {
         for url in [endpoints.graph, endpoints.authority] {
             let host = url.host?.lowercased() ?? ""
-            let loopback = ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host)
-            guard url.scheme?.lowercased() == "https" || (url.scheme?.lowercased() == "http" && loopback) else {
+            guard EndpointPolicy.isAllowedScheme(url) else {
                 throw WatchSetupError("\(key): \(url.scheme ?? "?")://\(host) is not https: credentials go only over https (plain http only to loopback)")
+            }
+            do {
+                try EndpointPolicy.check([url], cloud: endpoints.cloud, allowedHosts: allowedHosts)
+            } catch {
+                throw WatchSetupError("\(key): \(error)")
             }
         }
     }

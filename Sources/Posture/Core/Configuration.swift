@@ -65,6 +65,9 @@ public struct Configuration: Sendable, Hashable {
         public var custodians: [Custodian] = []
         /// How many distinct custodians must sign a plan before `apply` runs it.
         public var approvals = 2
+        /// The custody ledger (relative to the configuration file): `audit` reads the drills recorded in it (BG062,
+        /// BG063) and `watch` acknowledges a drill's sign-in.
+        public var ledger: String?
 
         public init() {}
 
@@ -254,6 +257,7 @@ extension Configuration {
                     switch key {
                     case "threshold": config.custody.threshold = try reader.int(value, path, range: 2...255)
                     case "approvals": config.custody.approvals = try reader.int(value, path, range: 1...255)
+                    case "ledger": config.custody.ledger = try reader.string(value, path)
                     case "custodians":
                         config.custody.custodians = try reader.sequence(value, path) { item, itemPath in
                             if case .scalar = item { return Custodian(name: try reader.string(item, itemPath)) }

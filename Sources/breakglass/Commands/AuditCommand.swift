@@ -14,6 +14,7 @@ struct AuditCommand: AsyncParsableCommand {
         discussion: """
             Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage or configuration error; \
             3 snapshot or output unreadable or malformed; 4 Microsoft Graph or sign-in error.
+            Example: breakglass audit --snapshot contoso-snapshot --config breakglass.yml --format html --output report.html
             """
     )
 

@@ -17,7 +17,8 @@ struct BenchCommand: AsyncParsableCommand {
 
     struct Generate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write a deterministic synthetic tenant as a snapshot folder (with its breakglass.yml).")
+            abstract: "Write a deterministic synthetic tenant as a snapshot folder (with its breakglass.yml).",
+            discussion: "Example: breakglass bench generate --users 200000 --groups 20000 --policies 195 --out /tmp/syn200k")
 
         @Option(help: "Users.") var users = 200_000
         @Option(help: "Groups (nested).") var groups = 20_000
@@ -40,7 +41,8 @@ struct BenchCommand: AsyncParsableCommand {
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Time each stage of an audit, one whatif, and simulate --all-users on a snapshot; print peak memory.")
+            abstract: "Time each stage of an audit, one whatif, and simulate --all-users on a snapshot; print peak memory.",
+            discussion: "Example: breakglass bench run --snapshot /tmp/syn200k --compare-python")
 
         @Option(name: .customLong("snapshot"), help: "A snapshot folder (bench generate writes one).") var snapshotPath: String
         @Option(name: .customLong("config"), help: "breakglass.yml (default: the one in the snapshot folder).") var configPath: String?

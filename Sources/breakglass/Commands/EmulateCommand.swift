@@ -11,6 +11,7 @@ struct EmulateCommand: AsyncParsableCommand {
             Prints `listening on http://127.0.0.1:PORT` as its first line, then serves until interrupted. Point the \
             client at it with --graph-endpoint URL --authority URL. Without --client-id/--client-secret it accepts any \
             client id and secret; with --client-certificate it verifies signed client assertions (RS256/PS256, x5t#S256).
+            Example: breakglass emulate --snapshot contoso-snapshot --port 0 --page-size 50 --throttle-every 10
             """
     )
 

@@ -17,6 +17,7 @@ struct PathsCommand: AsyncParsableCommand {
             Conditional Access policy, a method disabled tenant-wide, the exclusion removed). Every hop names the \
             snapshot file and record it comes from. --format dot writes Graphviz (dot -Tsvg paths.dot -o paths.svg). \
             Exit codes: 0 done; 2 usage or configuration error; 3 snapshot or output unreadable; 4 Graph error.
+            Example: breakglass paths --snapshot contoso-snapshot --config breakglass.yml --format dot --output paths.dot
             """
     )
 

@@ -18,6 +18,7 @@ struct SimulateCommand: AsyncParsableCommand {
             Global Administrator gets in. Scenarios: \(Scenario.allCases.map(\.rawValue).joined(separator: ", ")). \
             In admin-compromise every Global Administrator (active or eligible) but the emergency accounts is disabled; the take-over and \
             lock-out paths that remain are listed. Exit 1 when a scenario is unrecoverable.
+            Example: breakglass simulate --snapshot snap --config breakglass.yml --policy new-policy.json
             """
     )
 

@@ -1,3 +1,4 @@
+import Custody
 import Dashboard
 import EntraModel
 import Foundation
@@ -13,6 +14,12 @@ import Watch
 protocol ExitCodeProviding: Error {
     var exitCode: Int32 { get }
     var message: String { get }
+}
+
+/// A custody error outside the custody commands (the ledger of `provision apply`, `rotate apply`): the same codes.
+extension CustodyError: ExitCodeProviding {
+    var exitCode: Int32 { custodyExitCode }
+    var message: String { "\(self)" }
 }
 
 extension SnapshotError: ExitCodeProviding {

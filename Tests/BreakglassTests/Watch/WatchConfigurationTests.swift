@@ -113,5 +113,15 @@ struct WatchConfigurationTests {
         #expect(throws: WatchSetupError.self) {
             try WatchSetup.make(configuration: insecure, environment: environment, transport: ScriptedTransport([]))
         }
+        // https to a host that is not the cloud's: the client secret goes there only when the operator names it
+        // (issue 10, item 2, as every live command does).
+        var stranger = configuration
+        stranger.tenants[0].graphEndpoint = "https://graph.example.net"
+        #expect(throws: WatchSetupError.self) {
+            try WatchSetup.make(configuration: stranger, environment: environment, transport: ScriptedTransport([]))
+        }
+        let allowed = try WatchSetup.make(configuration: stranger, environment: environment, transport: ScriptedTransport([]),
+                                          allowedHosts: ["graph.example.net"])
+        #expect(allowed.tenants[0].client?.endpoints.graph.host == "graph.example.net")
     }
 }

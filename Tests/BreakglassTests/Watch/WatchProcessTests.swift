@@ -108,7 +108,7 @@ struct WatchProcessTests {
                 let config = folder.appendingPathComponent("breakglass.yml")
                 try Self.configuration(emulator: emulator, receiver: hooks).write(to: config, atomically: true, encoding: .utf8)
                 let arguments = ["--config", config.path, "--database", folder.appendingPathComponent("watch.sqlite").path,
-                                 "--port", "0"]
+                                 "--port", "0", "--allow-credentials-to-host", "127.0.0.1"]
                 let first = try WatchProcess(arguments, environment: Self.environment)
                 try await receiver.wait(timeout: 60) { $0.count >= 1 }
                 let held = try #require(await receiver.received.first)
