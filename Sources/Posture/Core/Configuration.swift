@@ -9,6 +9,8 @@ public struct Configuration: Sendable, Hashable {
     public var cloud: String = "global"
     public var emergencyAccounts: [AccountReference] = []
     public var exclusionGroup: String?
+    /// The restricted-management administrative unit holding the emergency accounts (BG016), by object id (optional).
+    public var administrativeUnit: String?
     public var guidance = Guidance()
     public var custody = Custody()
     public var monitoring = Monitoring()
@@ -248,6 +250,7 @@ extension Configuration {
             case "emergencyAccounts":
                 config.emergencyAccounts = try reader.sequence(value, path) { try Self.account($0, $1, reader) }
             case "exclusionGroup": config.exclusionGroup = try reader.string(value, path)
+            case "administrativeUnit": config.administrativeUnit = try reader.string(value, path)
             case "guidance": try config.guidance.read(value, path, reader)
             case "custody":
                 try reader.mapping(value, path: path) { key, value, path in
