@@ -48,6 +48,30 @@ public struct Evaluator: Sendable {
         let compiled: [CompiledPolicy] = given.map { list in list.map { self.compiled($0) } } ?? policies
         let needsRoles = tenant.securityDefaultsEnabled || compiled.contains { $0.users.needsRoles }
         let subject = Subject(userID: context.userID, directory: directory, now: now, needsRoles: needsRoles)
+        return evaluate(context, subject: subject, policies: compiled)
+    }
+
+    /// The decision for one sign-in of `subject` (however its groups and roles were found).
+    func evaluate(_ context: SignInContext, subject: Subject, policies compiled: [CompiledPolicy]) -> Evaluation {
+        let (facts, notes) = facts(context, subject: subject)
+        let capabilities = facts.capabilities
+        var results = compiled.map { $0.verdict(facts, tenant: tenant, directory: directory) }
+        if tenant.securityDefaultsEnabled {
+            results.append(SecurityDefaultsPolicy.verdict(facts, directory: directory))
+        }
+        var evaluation = Decider.decide(results)
+        evaluation.context = context
+        evaluation.userID = subject.user?.id ?? context.userID
+        evaluation.userPrincipalName = subject.user?.userPrincipalName
+        evaluation.capabilities = capabilities
+        evaluation.notes = notes
+        if evaluation.decision == .block { evaluation.blockReasons += notes.filter { $0.contains("no MFA assumed") } }
+        return evaluation
+    }
+
+    /// What every policy reads of the sign-in: the capabilities (given, or from the user's methods and the device),
+    /// and notes about the evaluation.
+    func facts(_ context: SignInContext, subject: Subject) -> (facts: SignInFacts, notes: [String]) {
         let methods = directory.snapshot.authenticationMethods[subject.id]
         var notes: [String] = []
         if subject.user == nil { notes.append("user \(context.userID) is not in the tenant's users") }
@@ -63,18 +87,7 @@ public struct Evaluator: Sendable {
         }
         let facts = SignInFacts(context: context, subject: subject, tenant: tenant, capabilities: capabilities,
                                 methods: methods)
-        var results = compiled.map { $0.verdict(facts, tenant: tenant, directory: directory) }
-        if tenant.securityDefaultsEnabled {
-            results.append(SecurityDefaultsPolicy.verdict(facts, directory: directory))
-        }
-        var evaluation = Decider.decide(results)
-        evaluation.context = context
-        evaluation.userID = subject.user?.id ?? context.userID
-        evaluation.userPrincipalName = subject.user?.userPrincipalName
-        evaluation.capabilities = capabilities
-        evaluation.notes = notes
-        if evaluation.decision == .block { evaluation.blockReasons += notes.filter { $0.contains("no MFA assumed") } }
-        return evaluation
+        return (facts, notes)
     }
 
     /// The users condition alone, exactly: included, excluded (exclusion wins) or not included, with the reason.

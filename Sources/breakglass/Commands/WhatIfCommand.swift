@@ -69,7 +69,8 @@ struct WhatIfCommand: AsyncParsableCommand {
         } catch let invalid as SignInRequest.Invalid {
             throw UsageError(invalid.description)
         }
-        let evaluation = context.evaluator.evaluate(signIn)
+        // Group membership from the column index: no group list is walked for the decision.
+        let evaluation = PopulationEvaluator(evaluator: context.evaluator).evaluate(signIn)
         switch format {
         case .json: Terminal.write(try WhatIfOutput.json(evaluation, pretty: true))
         case .text: Terminal.write(WhatIfOutput.text(user: user, context: signIn, evaluation: evaluation, evaluator: context.evaluator,
@@ -89,6 +90,7 @@ struct WhatIfCommand: AsyncParsableCommand {
         }
         guard let utf8 = TextEncoding.utf8(data) else { throw OutputError(message: "\(path): not UTF-8 or UTF-16 text") }
         let decoder = JSONDecoder()
+        let population = PopulationEvaluator(evaluator: context.evaluator)
         var number = 0
         for line in String(decoding: utf8, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
             number += 1
@@ -97,7 +99,7 @@ struct WhatIfCommand: AsyncParsableCommand {
             do {
                 let request = try decoder.decode(SignInRequest.self, from: Data(text.utf8))
                 let (signIn, _) = try request.resolve(in: context.directory)
-                let evaluation = context.evaluator.evaluate(signIn)
+                let evaluation = population.evaluate(signIn)
                 Terminal.write(try WhatIfOutput.json(evaluation, pretty: false))
             } catch {
                 let message: String
