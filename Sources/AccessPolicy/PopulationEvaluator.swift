@@ -132,20 +132,23 @@ public struct PopulationEvaluator: Sendable {
             return Subject(id: id, user: user, groups: GroupMembership(position: 0, closures: [:], ancestry: nil),
                            activeRoles: administrator ? [role.roleTemplateID: role] : [:], eligibleOnlyRoles: [])
         }
-        let (facts, _) = evaluator.facts(context, subject: subject(administrator: false))
+        let (facts, notes) = evaluator.facts(context, subject: subject(administrator: false))
         let included = UserCondition.Match(scope: .included("included"), isCertain: true, notes: [])
         let empty = Bitset(capacity: userCount)
         var applying: [Bitset] = []
         var uncertain: [Bitset] = []
         var blocked = empty
         var controlled = empty
+        var cases: [[PopulationOutcome.Case]] = []
         func record(_ verdict: PolicyVerdict, _ outcome: GrantCondition.Outcome?, reached: Bitset,
                     uncertainReach: Bitset?) {
             guard verdict.applies != .no else {
                 applying.append(empty)
                 uncertain.append(empty)
+                cases.append([])
                 return
             }
+            cases.append([PopulationOutcome.Case(users: nil, verdict: verdict, outcome: outcome)])
             applying.append(reached)
             uncertain.append(verdict.applies == .unknown ? reached : uncertainReach ?? empty)
             switch Decider.effect(verdict, outcome) {
@@ -174,6 +177,9 @@ public struct PopulationEvaluator: Sendable {
             }
             applying.append(reached)
             uncertain.append(empty)
+            cases.append(parts.filter { $0.0.applies != .no }.map {
+                PopulationOutcome.Case(users: $0.2, verdict: $0.0, outcome: $0.1)
+            })
             for (verdict, outcome, part) in parts where verdict.applies != .no {
                 switch Decider.effect(verdict, outcome) {
                 case .none: break
@@ -185,7 +191,8 @@ public struct PopulationEvaluator: Sendable {
         }
         controlled.subtract(blocked)
         return PopulationOutcome(users: users, policyIDs: policyIDs, applying: applying, uncertain: uncertain,
-                                 blocked: blocked, withControls: controlled)
+                                 blocked: blocked, withControls: controlled, cases: cases,
+                                 notes: notes.filter { $0.contains("no MFA assumed") })
     }
 }
 
@@ -200,6 +207,39 @@ public struct PopulationOutcome: Sendable {
     public let blocked: Bitset
     /// Granted with controls to satisfy (not blocked).
     public let withControls: Bitset
+    /// Per policy, the verdicts of the sign-in's other conditions and grant controls for those it applies to
+    /// (security defaults: one for administrators, one for the others, each with its users).
+    let cases: [[Case]]
+    /// Notes `Evaluator.evaluate` adds to the block reasons (methods unknown: no MFA assumed).
+    let notes: [String]
+
+    struct Case: Sendable {
+        /// nil: every user the policy applies to.
+        var users: Bitset?
+        var verdict: PolicyVerdict
+        var outcome: GrantCondition.Outcome?
+    }
+
+    /// The user's decision with the controls to satisfy and the block reasons, worded as `Evaluator.evaluate`
+    /// words them (the same `Decider` rule, with the user's own applicability).
+    public func details(of position: Int) -> (decision: Decision, requiredControls: [String], blockReasons: [String]) {
+        var blockReasons: [String] = []
+        var required: [String] = []
+        for (index, list) in cases.enumerated() where applying[index].contains(position) {
+            for item in list where item.users?.contains(position) ?? true {
+                var verdict = item.verdict
+                verdict.applies = uncertain[index].contains(position) ? .unknown : .yes
+                switch Decider.effect(verdict, item.outcome) {
+                case .none: break
+                case .blocks(let reason): blockReasons.append(reason)
+                case .requires(let controls):
+                    for control in controls where !required.contains(control) { required.append(control) }
+                }
+            }
+        }
+        guard blockReasons.isEmpty else { return (.block, [], blockReasons + notes) }
+        return required.isEmpty ? (.grant, [], []) : (.grantWithControls, required, [])
+    }
 
     public func decision(of position: Int) -> Decision {
         if blocked.contains(position) { return .block }

@@ -44,11 +44,13 @@ extension SyntheticTenant {
         public static func preset(_ preset: Preset) -> Shape { preset == .harsh ? .harsh : .standard }
     }
 
-    /// `count` distinct random groups of `range` nested in each group, all created after it.
+    /// `count` distinct random groups of `range` nested in each group, among the 100 created after it: chains of
+    /// nesting then run from every group to the last, so an early group's closure holds most of the directory and a
+    /// late group is nested, transitively, in most groups before it.
     static func nestLater(groups range: Range<Int>, _ count: Int, random: inout SplitMix64) -> [[Int]] {
         var children = [[Int]](repeating: [], count: range.upperBound)
         for group in range {
-            let later = (group + 1)..<range.upperBound
+            let later = (group + 1)..<min(range.upperBound, group + 101)
             var picked: [Int] = []
             while picked.count < min(count, later.count) {
                 let child = Int.random(in: later, using: &random)
@@ -88,9 +90,9 @@ extension SyntheticTenant {
             "{\"@odata.type\":\"#microsoft.graph.\(kind)\",\"id\":\"\(id)\"}"
         }
 
-        // Users: 0 and 1 are the emergency accounts.
-        var userRows: [String] = []
-        userRows.reserveCapacity(users)
+        // Users: 0 and 1 are the emergency accounts. One string, appended to: a million users is 650 MB of JSON.
+        var usersJSON = "{\"value\":[\n"
+        usersJSON.reserveCapacity(users * 680)
         for index in 0..<users {
             let isEmergency = index < 2
             let id = isEmergency ? Self.emergencyAccountIDs()[index] : userID(index)
@@ -102,7 +104,8 @@ extension SyntheticTenant {
             let changed = 1 + Int.random(in: 0..<400, using: &random)
             let signIn = Int.random(in: 0..<60, using: &random)
             let enabled = isEmergency || random.chance(0.97)
-            userRows.append(
+            if index > 0 { usersJSON += ",\n" }
+            usersJSON += (
                 "{\"id\":\"\(id)\",\"displayName\":\"User \(index)\",\"userPrincipalName\":\"\(upn)\",\"userType\":\"\(isGuest ? "Guest" : "Member")\","
                     + "\"accountEnabled\":\(enabled),\"onPremisesSyncEnabled\":\(synced ? "true" : "null"),"
                     + "\"onPremisesImmutableId\":\(synced ? "\"aW1tdXRhYmxl\(index)\"" : "null"),"
@@ -112,8 +115,9 @@ extension SyntheticTenant {
                     + "\"signInActivity\":{\"lastSignInDateTime\":\"\(Self.daysBefore(signIn))\",\"lastSuccessfulSignInDateTime\":\"\(Self.daysBefore(signIn))\"},"
                     + "\"assignedLicenses\":\(isEmergency ? "[]" : "[{\"skuId\":\"06ebc4ee-1bb5-47dd-8120-11324bc54e06\",\"disabledPlans\":[]}]")}")
         }
-        put("users.json", list(userRows))
-        userRows = []
+        usersJSON += "\n]}"
+        files["users.json"] = Data(usersJSON.utf8)
+        usersJSON = ""
 
         // Groups: 0 is the exclusion group; the last `roleGroups` are role-assignable (they cannot nest groups);
         // the others nest `nesting` groups created after them.

@@ -77,11 +77,13 @@ public struct Coverage: Sendable {
         var methods: [AuthenticationMethod]?
     }
 
-    /// Evaluates every enabled user in every scenario.
-    public init(simulation: Simulation, users: [User], scenarios: [Scenario] = Scenario.allCases) async {
+    /// Evaluates every enabled user in every scenario. `population` must be built from `simulation.evaluator`
+    /// (nil: built here).
+    public init(simulation: Simulation, users: [User], scenarios: [Scenario] = Scenario.allCases,
+                population: PopulationEvaluator? = nil) async {
         let evaluator = simulation.evaluator
         let directory = evaluator.directory
-        let population = PopulationEvaluator(evaluator: evaluator)
+        let population = population ?? PopulationEvaluator(evaluator: evaluator)
         let domains = Dictionary(directory.snapshot.domains.map { ($0.id.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
         let enabled = users.filter { $0.accountEnabled != false }
         userCount = users.count
@@ -92,12 +94,24 @@ public struct Coverage: Sendable {
         var classIndex: [ClassKey: Int] = [:]
         var representatives: [User] = []
         var members: [Bitset] = []
+        let methods = directory.snapshot.authenticationMethods
+        var federatedByDomain: [Substring: Bool] = [:]
         for (user, position) in zip(enabled, positions) {
             guard let position else { continue }
+            // The UPN's domain, looked up once per distinct spelling.
+            var federated = false
+            if let upn = user.userPrincipalName, let at = upn.lastIndex(of: "@") {
+                let domain = upn[upn.index(after: at)...]
+                if let known = federatedByDomain[domain] {
+                    federated = known
+                } else {
+                    federated = domains[domain.lowercased()]?.isFederated ?? false
+                    federatedByDomain[domain] = federated
+                }
+            }
             let key = ClassKey(
-                federated: user.upnDomain.flatMap { domains[$0]?.isFederated } ?? false,
-                synchronized: user.isSynchronized,
-                methods: directory.snapshot.authenticationMethods[user.id.lowercased()])
+                federated: federated, synchronized: user.isSynchronized,
+                methods: methods.isEmpty ? nil : methods[Directory.normalized(user.id)])
             let index: Int
             if let existing = classIndex[key] {
                 index = existing

@@ -115,13 +115,19 @@ public struct Simulation: Sendable {
     /// What Conditional Access, then Microsoft's mandatory MFA, make of a sign-in.
     public func outcome(of context: SignInContext, resource: AdminResource) -> Outcome {
         let evaluation = evaluator.evaluate(context)
-        switch evaluation.decision {
-        case .block: return .blocked(evaluation.blockReasons.isEmpty ? ["blocked by Conditional Access"] : evaluation.blockReasons)
+        return Self.outcome(evaluation.decision, blockReasons: evaluation.blockReasons,
+                            requiredControls: evaluation.requiredControls, context: context, resource: resource)
+    }
+
+    static func outcome(_ decision: Decision, blockReasons: [String], requiredControls: [String], context: SignInContext,
+                        resource: AdminResource) -> Outcome {
+        switch decision {
+        case .block: return .blocked(blockReasons.isEmpty ? ["blocked by Conditional Access"] : blockReasons)
         case .grant, .grantWithControls:
             if let mandatory = Self.mandatoryMFA(resource: resource, capabilities: context.capabilities ?? []) {
                 return .blocked([mandatory])
             }
-            return .signedIn(evaluation.requiredControls)
+            return .signedIn(requiredControls)
         }
     }
 }

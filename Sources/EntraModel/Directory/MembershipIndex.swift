@@ -66,7 +66,7 @@ public struct MembershipIndex: Sendable {
         var typed = [[Bool]](repeating: [], count: groupCount)
         var users = [[Int32]](repeating: [], count: groupCount)
         var parents = [[Int32]](repeating: [], count: groupCount)
-        var userParents = [[Int32]](repeating: [], count: snapshot.users.count)
+        var userMemberships: [(list: Int32, value: Int32)] = []  // (user, group)
         var others: [String: [Int32]] = [:]
         for ((owner, members), ids) in zip(entries, normalizedMembers) {
             hasMembers[Int(owner)] = true
@@ -74,7 +74,7 @@ public struct MembershipIndex: Sendable {
                 var known = false
                 if let position = userPositions[memberID] {
                     users[Int(owner)].append(Int32(position))
-                    userParents[position].append(owner)
+                    userMemberships.append((Int32(position), owner))
                     known = true
                 }
                 if let child = numbers[memberID] {
@@ -97,7 +97,7 @@ public struct MembershipIndex: Sendable {
         childIsTyped = typed.flatMap { $0 }
         directUsers = CompactLists(users)
         parentGroups = CompactLists(parents)
-        userGroups = CompactLists(userParents)
+        userGroups = CompactLists(userMemberships, count: snapshot.users.count)
         otherParents = others
         var unknownNested = false
         for (owner, _) in entries where !unknownNested {
@@ -272,6 +272,21 @@ struct CompactLists: Sendable {
             values += list
         }
         starts.append(values.count)
+        self.starts = starts
+        self.values = values
+    }
+
+    /// Lists `0..<count` from (list, value) pairs, each list's values in the pairs' order.
+    init(_ pairs: [(list: Int32, value: Int32)], count: Int) {
+        var starts = [Int](repeating: 0, count: count + 1)
+        for pair in pairs { starts[Int(pair.list) + 1] += 1 }
+        for list in 0..<count { starts[list + 1] += starts[list] }
+        var next = starts
+        var values = [Int32](repeating: 0, count: pairs.count)
+        for pair in pairs {
+            values[next[Int(pair.list)]] = pair.value
+            next[Int(pair.list)] += 1
+        }
         self.starts = starts
         self.values = values
     }

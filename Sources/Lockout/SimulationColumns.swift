@@ -1,0 +1,54 @@
+import AccessPolicy
+import EntraModel
+import Foundation
+
+extension Simulation {
+    /// `attempt` for many users at once, in columns: each user's sign-in is built as `attempt` builds it; users whose
+    /// sign-ins differ only by the user (and who have the same registered methods) are evaluated together by
+    /// `population`, the users condition answered from its bitsets. The outcomes are `attempt`'s, in order.
+    public func attempts(_ users: [User], scenario: Scenario, resource: AdminResource,
+                         population: PopulationEvaluator) -> [Outcome] {
+        let directory = evaluator.directory
+        let methods = directory.snapshot.authenticationMethods
+        var outcomes = [Outcome](repeating: .cannotAuthenticate("cannot authenticate"), count: users.count)
+        var groups: [SignInGroupKey: (context: SignInContext, users: Bitset, members: [(index: Int, position: Int)])] = [:]
+        for (index, user) in users.enumerated() {
+            let (context, failure) = context(for: user, scenario: scenario, resource: resource)
+            guard let context else {
+                outcomes[index] = .cannotAuthenticate(failure ?? "cannot authenticate")
+                continue
+            }
+            guard let position = directory.userPosition(user.id) else {
+                outcomes[index] = outcome(of: context, resource: resource)
+                continue
+            }
+            let key = SignInGroupKey(context, methods: methods.isEmpty ? nil : methods[Directory.normalized(user.id)])
+            groups[key, default: (context, Bitset(capacity: population.userCount), [])].users.insert(position)
+            groups[key]?.members.append((index, position))
+        }
+        for group in groups.values {
+            let outcome = population.outcome(of: group.context, for: group.users)
+            for (index, position) in group.members {
+                let details = outcome.details(of: position)
+                outcomes[index] = Self.outcome(details.decision, blockReasons: details.blockReasons,
+                                               requiredControls: details.requiredControls, context: group.context,
+                                               resource: resource)
+            }
+        }
+        return outcomes
+    }
+}
+
+/// A sign-in with the user left out, and the user's registered methods: users with equal keys get the same
+/// evaluation but for the users condition.
+struct SignInGroupKey: Hashable {
+    var context: SignInContext
+    var methods: [AuthenticationMethod]?
+
+    init(_ context: SignInContext, methods: [AuthenticationMethod]?) {
+        var context = context
+        context.userID = ""
+        self.context = context
+        self.methods = methods
+    }
+}
