@@ -16,18 +16,24 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
+        // Untrusted input: bounded reads of regular files only, terminal-safe text.
+        .target(name: "SafeInput"),
         // Graph resources, the snapshot format and the directory index.
-        .target(name: "EntraModel"),
+        .target(name: "EntraModel", dependencies: ["SafeInput"]),
         // Conditional Access evaluation.
         .target(name: "AccessPolicy", dependencies: ["EntraModel"]),
         // Failure scenarios, the admin-path matrix and the policy-as-code gate.
-        .target(name: "Lockout", dependencies: ["EntraModel", "AccessPolicy"]),
+        .target(name: "Lockout", dependencies: ["EntraModel", "AccessPolicy", "SafeInput"]),
         // The check catalogue, configuration and the embedded demo tenant (BG070 reads Lockout's scenarios).
         .target(
             name: "Posture",
-            dependencies: ["EntraModel", "AccessPolicy", "Lockout", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "EntraModel", "AccessPolicy", "Lockout", "SafeInput", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // The synthetic-tenant generator behind `breakglass bench`.
         .target(name: "Bench", dependencies: ["EntraModel"]),
@@ -36,16 +42,32 @@ let package = Package(
         // Azure Monitor, Sentinel and KQL exports for the emergency accounts; scanning downloaded sign-in and audit logs.
         .target(
             name: "Monitoring",
-            dependencies: ["EntraModel", "CStringSearch", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "EntraModel", "CStringSearch", "SafeInput", .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
-        // Renderers of audit results.
-        .target(name: "Reports", dependencies: ["Posture", "EntraModel"]),
+        // Renderers of audit results and of the runbook (Mustache templates).
+        .target(
+            name: "Reports",
+            dependencies: ["Posture", "EntraModel", .product(name: "Mustache", package: "swift-mustache")]
+        ),
         // Passwords, Shamir k-of-n shares and the hash-chained ledger.
         .target(
             name: "Custody",
             dependencies: [
+                "SafeInput",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // Provisioning and rotation: plans from the tenant and the configuration, custodian approvals, the resumable
+        // apply that writes through Graph, ARM and Key Vault and records every step in the custody ledger.
+        .target(
+            name: "Provision",
+            dependencies: [
+                "EntraModel", "AccessPolicy", "Posture", "Custody", "Monitoring", "Graph",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Microsoft Graph: authentication, clouds, paging, throttling and capture (AsyncHTTPClient only here).
@@ -53,6 +75,7 @@ let package = Package(
             name: "Graph",
             dependencies: [
                 "EntraModel",
+                "SafeInput",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -63,7 +86,7 @@ let package = Package(
         .target(
             name: "GraphEmulator",
             dependencies: [
-                "EntraModel",
+                "EntraModel", "AccessPolicy", "SafeInput",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -74,7 +97,7 @@ let package = Package(
             name: "breakglass",
             dependencies: [
                 "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "Bench", "Monitoring", "Graph",
-                "GraphEmulator",
+                "GraphEmulator", "Provision", "SafeInput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -83,7 +106,8 @@ let package = Package(
             name: "BreakglassTests",
             dependencies: [
                 "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "Bench", "Monitoring", "Graph",
-                "GraphEmulator", "breakglass",
+                "GraphEmulator", "Provision", "SafeInput", "breakglass",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -53,10 +53,16 @@ extension Evaluator {
         if vocabulary.needsRoles {
             let active = directory.activeRoles(of: id, at: now, groups: groups).filter(\.isDirectoryWide)
             roles = Set(active.map(\.roleTemplateID)).filter { vocabulary.roles.contains($0) }.sorted()
-            isAdministrator = tenant.securityDefaultsEnabled && !active.isEmpty
+            isAdministrator = tenant.securityDefaultsEnabled
+                && active.contains { WellKnownRole.securityDefaultsAdministrators[$0.roleTemplateID] != nil }
         }
-        let methods = directory.snapshot.authenticationMethods[id].map { list in
-            list.map { $0.kind + ($0.phoneType.map { ":\($0)" } ?? "") }.sorted()
+        // Everything about a method that the evaluation reads: kind, phone type, key model, phone sign-in, strength.
+        let methods = directory.authenticationMethods(ofUser: id, at: now).map { list in
+            list.map { method in
+                [method.kind, method.phoneType ?? "", method.aaGuid?.lowercased() ?? "",
+                 method.isPhoneSignIn ? "phoneSignIn" : "", method.strengthCombinations.joined(separator: "+")]
+                    .joined(separator: ":")
+            }.sorted()
         }
         return AudienceKey(
             groups: groups.isEmpty ? [] : groups.filter { vocabulary.groups.contains($0) }.sorted(),

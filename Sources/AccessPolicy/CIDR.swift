@@ -126,4 +126,14 @@ public struct CIDRRange: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(network)/\(prefixLength)" }
+
+    /// The range's first usable address: the network address itself for a single host or a point-to-point pair
+    /// (/32, /31, /128, /127), otherwise the address after it (`10.0.0.0/8` → `10.0.0.1`, `192.0.2.8/30` →
+    /// `192.0.2.9`).
+    public var firstUsableAddress: IPAddress {
+        let width = network.family == .v4 ? 32 : 128
+        guard width - prefixLength >= 2 else { return network }
+        let (low, carry) = network.low.addingReportingOverflow(1)
+        return IPAddress(family: network.family, high: network.high &+ (carry ? 1 : 0), low: low)
+    }
 }

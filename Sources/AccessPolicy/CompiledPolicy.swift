@@ -30,6 +30,7 @@ final class CompiledPolicy: Sendable {
     let locations: LocationCondition
     let userRisk: RiskCondition
     let signInRisk: RiskCondition
+    let insiderRisk: RiskCondition
     let devices: DeviceCondition
     let grant: GrantCondition
     /// `clientApplications` set and no user targeted: a workload-identity policy, never a user sign-in.
@@ -46,6 +47,7 @@ final class CompiledPolicy: Sendable {
         locations = LocationCondition(conditions.locations)
         userRisk = RiskCondition(name: "userRisk", levels: conditions.userRiskLevels)
         signInRisk = RiskCondition(name: "signInRisk", levels: conditions.signInRiskLevels)
+        insiderRisk = RiskCondition(name: "insiderRisk", levels: conditions.insiderRiskLevels)
         devices = DeviceCondition(conditions.devices)
         grant = GrantCondition(policy.grantControls, strengths: tenant.strengths)
         let targetsUsers = conditions.users.includeUsers.contains { $0.caseInsensitiveCompare("None") != .orderedSame }
@@ -79,26 +81,25 @@ struct SignInFacts: Sendable {
     let subject: Subject
     let place: Place
     let resource: ResourceFacts
-    let capabilities: Set<Capability>
-    let methods: [AuthenticationMethod]?
+    let atHand: AuthenticationAtHand
     /// The context's client app, platform and risk levels, lowercased.
     let clientApp: String
     let platform: String
     let userRisk: String
     let signInRisk: String
+    let insiderRisk: String
 
-    init(context: SignInContext, subject: Subject, tenant: CompiledTenant, capabilities: Set<Capability>,
-         methods: [AuthenticationMethod]?) {
+    init(context: SignInContext, subject: Subject, tenant: CompiledTenant, atHand: AuthenticationAtHand) {
         self.context = context
         self.subject = subject
         place = Place(ip: context.ipAddress, country: context.country, index: tenant.locations)
         resource = ResourceFacts(context.resource)
-        self.capabilities = capabilities
-        self.methods = methods
+        self.atHand = atHand
         clientApp = context.clientApp.lowercased()
         platform = context.platform.lowercased()
         userRisk = context.userRisk.lowercased()
         signInRisk = context.signInRisk.lowercased()
+        insiderRisk = context.insiderRisk.lowercased()
     }
 }
 
@@ -118,18 +119,25 @@ extension CompiledPolicy {
                                     applies: .no, reasons: [], requires: nil, satisfied: nil, isEnforced: false)
         if let stateReason = stateReason {
             verdict.reasons.append(stateReason)
-            guard policy.isReportOnly else { return (verdict, nil) }
+            guard policy.isReportOnly else {
+                verdict.failedCondition = "policyNotEnabled"
+                return (verdict, nil)
+            }
         }
         if targetsWorkloadIdentitiesOnly {
             verdict.reasons.append("targets workload identities (service principals), not users")
+            verdict.failedCondition = "workloadIdentities"
             return (verdict, nil)
         }
         let userMatch = userMatch()
         verdict.reasons.append(userMatch.scope.reason)
         verdict.reasons += userMatch.notes
-        guard userMatch.scope.isIncluded else { return (verdict, nil) }
+        guard userMatch.scope.isIncluded else {
+            verdict.failedCondition = "users"
+            return (verdict, nil)
+        }
         var certain = userMatch.isCertain
-        for step in 0..<8 {
+        for step in 0..<9 {
             let match: ConditionMatch
             switch step {
             case 0: match = applications.match(facts.resource)
@@ -138,7 +146,8 @@ extension CompiledPolicy {
             case 3: match = locations.match(facts.place, index: tenant.locations)
             case 4: match = userRisk.match(facts.userRisk)
             case 5: match = signInRisk.match(facts.signInRisk)
-            case 6: match = devices.isEmpty ? .yes([]) : devices.match(facts.context.device)
+            case 6: match = insiderRisk.match(facts.insiderRisk)
+            case 7: match = devices.isEmpty ? .yes([]) : devices.match(facts.context.device)
             default: match = unmodeledMatch()
             }
             switch match {
@@ -148,6 +157,8 @@ extension CompiledPolicy {
                 certain = false
             case .no(let reason):
                 verdict.reasons.append(reason)
+                verdict.failedCondition = ["application", "clientApps", "devicePlatform", "location", "userRisk",
+                                           "signInRisk", "insiderRisk", "devices", "authenticationFlow"][step]
                 return (verdict, nil)
             }
         }
@@ -159,10 +170,11 @@ extension CompiledPolicy {
                 ? "requires nothing" : "session controls only (\(session.joined(separator: ", "))): requires nothing")
             return (verdict, nil)
         }
-        let outcome = grant.satisfaction(capabilities: facts.capabilities, methods: facts.methods)
+        let outcome = grant.satisfaction(facts.atHand, legacyClient: facts.context.isLegacyClient)
         verdict.requires = requirement
         verdict.satisfied = outcome.satisfied
         verdict.reasons += outcome.notes
+        verdict.decidedBy = outcome.evidence
         if requirement.blocks {
             verdict.reasons.append("blocks access")
         } else if !outcome.satisfied {

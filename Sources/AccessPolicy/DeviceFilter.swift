@@ -173,9 +173,18 @@ public enum DeviceFilterParser {
             return terms.count == 1 ? terms[0] : .and(terms)
         }
 
+        /// Parentheses nest at most this deep: the parser is recursive, the rule is input.
+        static let maximumDepth = 32
+        var depth = 0
+
         mutating func primary() throws(DeviceFilterError) -> DeviceRule {
             if peek.kind == .leftParen {
+                guard depth < Self.maximumDepth else {
+                    throw error("parentheses nested more than \(Self.maximumDepth) deep")
+                }
                 _ = next()
+                depth += 1
+                defer { depth -= 1 }
                 let inner = try orExpression()
                 guard peek.kind == .rightParen else { throw error("expected ')' but found \(peek.text)") }
                 _ = next()

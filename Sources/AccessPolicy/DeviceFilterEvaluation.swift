@@ -24,6 +24,9 @@ extension Device {
     /// case-insensitive.
     func filterValue(_ property: String) -> DeviceValue {
         guard isRegistered else { return .null }
+        // Learn, "Conditional Access: filter for devices": extensionAttribute1-15 are only available for devices
+        // that are Intune-managed, compliant or hybrid-joined; on any other device they are null.
+        if property.lowercased().hasPrefix("extensionattribute"), !isCompliant, !isHybridJoined { return .null }
         if let given = properties.first(where: { $0.key.caseInsensitiveCompare(property) == .orderedSame })?.value {
             return given.isEmpty ? .null : .value(given)
         }
@@ -68,6 +71,30 @@ extension DeviceRule {
             case .value(let value): return Truth(comparison.holds(for: value))
             }
         }
+    }
+}
+
+extension DeviceRule {
+    /// The properties the rule reads, in order, each once.
+    var properties: [String] {
+        switch self {
+        case .comparison(let comparison): return [comparison.property]
+        case .and(let terms), .or(let terms):
+            var seen: [String] = []
+            for property in terms.flatMap(\.properties) where !seen.contains(property) { seen.append(property) }
+            return seen
+        }
+    }
+
+    /// The device's values of the properties the rule reads: what decided the filter, as `whatif` shows it.
+    func evidence(on device: Device) -> String {
+        properties.map { property in
+            switch device.filterValue(property) {
+            case .null: "\(property)=null"
+            case .unknown: "\(property) unknown"
+            case .value(let value): "\(property)=\(value)"
+            }
+        }.joined(separator: ", ")
     }
 }
 
@@ -143,11 +170,12 @@ struct DeviceCondition: Sendable {
                 reasons.append("device filter (\(mode)) \(error); treated as applying")
             case .parsed(let parsed):
                 var missing: [String] = []
+                let evidence = " (\(parsed.evidence(on: device)))"
                 switch (parsed.evaluate(on: device, unknownProperties: &missing), excludeMode) {
-                case (.yes, false): reasons.append("device filter (include) matches the device")
-                case (.no, true): reasons.append("device filter (exclude) does not match the device")
-                case (.yes, true): return .no("device excluded by the device filter")
-                case (.no, false): return .no("device filter (include) does not match the device")
+                case (.yes, false): reasons.append("device filter (include) matches the device" + evidence)
+                case (.no, true): reasons.append("device filter (exclude) does not match the device" + evidence)
+                case (.yes, true): return .no("device excluded by the device filter" + evidence)
+                case (.no, false): return .no("device filter (include) does not match the device" + evidence)
                 case (.unknown, _):
                     unknown = true
                     reasons.append("device filter (\(mode)) cannot be evaluated: the device's "

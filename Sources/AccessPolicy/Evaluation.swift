@@ -56,6 +56,13 @@ public struct PolicyVerdict: Sendable, Hashable {
     public var satisfied: Bool?
     /// Enforced (enabled) and applying: it takes part in the decision.
     public var isEnforced: Bool
+    /// For an applying policy that requires something: what decided each control — the capability and where it
+    /// came from, the strength combination and key model, or why nothing could — to compare with Entra's What If.
+    public var decidedBy: [String] = []
+    /// When the policy does not apply: the condition that ruled it out, in the words of Graph's What If
+    /// (`whatIfAnalysisReasons`: `policyNotEnabled`, `users`, `application`, `clientApps`, `devicePlatform`,
+    /// `location`, `userRisk`, `signInRisk`, `insiderRisk`, `devices`, `authenticationFlow`, `workloadIdentities`).
+    public var failedCondition: String?
 
     public init(policyID: String, displayName: String, state: String, applies: Applicability, reasons: [String],
                 requires: Requirement?, satisfied: Bool?, isEnforced: Bool) {

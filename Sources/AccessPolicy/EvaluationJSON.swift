@@ -9,7 +9,7 @@ import Foundation
 extension Evaluation: Encodable {
     enum CodingKeys: String, CodingKey { case user, context, decision, requiredControls, policies }
     enum UserKeys: String, CodingKey { case id, userPrincipalName }
-    enum ContextKeys: String, CodingKey { case resource, clientApp, platform, capabilities }
+    enum ContextKeys: String, CodingKey { case resource, clientApp, platform, insiderRisk, capabilities }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -20,6 +20,7 @@ extension Evaluation: Encodable {
         try context.encode(self.context?.resource, forKey: .resource)
         try context.encode(self.context?.clientApp, forKey: .clientApp)
         try context.encode(self.context?.platform, forKey: .platform)
+        try context.encode(self.context?.insiderRisk, forKey: .insiderRisk)
         let order = Capability.allCases
         let capabilities = self.capabilities.map { set in order.filter(set.contains).map(\.rawValue) }
         try context.encode(capabilities, forKey: .capabilities)
@@ -30,7 +31,7 @@ extension Evaluation: Encodable {
 }
 
 extension PolicyVerdict: Encodable {
-    enum CodingKeys: String, CodingKey { case id, displayName, state, applies, reasons, requires, satisfied }
+    enum CodingKeys: String, CodingKey { case id, displayName, state, applies, reasons, requires, satisfied, decidedBy }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -41,6 +42,7 @@ extension PolicyVerdict: Encodable {
         try container.encode(reasons, forKey: .reasons)
         try container.encode(requires, forKey: .requires)
         try container.encode(satisfied, forKey: .satisfied)
+        try container.encode(decidedBy, forKey: .decidedBy)
     }
 }
 

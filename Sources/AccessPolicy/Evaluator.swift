@@ -54,7 +54,6 @@ public struct Evaluator: Sendable {
     /// The decision for one sign-in of `subject` (however its groups and roles were found).
     func evaluate(_ context: SignInContext, subject: Subject, policies compiled: [CompiledPolicy]) -> Evaluation {
         let (facts, notes) = facts(context, subject: subject)
-        let capabilities = facts.capabilities
         var results = compiled.map { $0.verdict(facts, tenant: tenant, directory: directory) }
         if tenant.securityDefaultsEnabled {
             results.append(SecurityDefaultsPolicy.verdict(facts, directory: directory))
@@ -63,30 +62,21 @@ public struct Evaluator: Sendable {
         evaluation.context = context
         evaluation.userID = subject.user?.id ?? context.userID
         evaluation.userPrincipalName = subject.user?.userPrincipalName
-        evaluation.capabilities = capabilities
+        evaluation.capabilities = facts.atHand.capabilities
         evaluation.notes = notes
         if evaluation.decision == .block { evaluation.blockReasons += notes.filter { $0.contains("no MFA assumed") } }
         return evaluation
     }
 
-    /// What every policy reads of the sign-in: the capabilities (given, or from the user's methods and the device),
-    /// and notes about the evaluation.
+    /// What every policy reads of the sign-in: what the user has at hand to authenticate (given capabilities, or
+    /// the user's methods at this evaluator's time and the device), and notes about the evaluation.
     func facts(_ context: SignInContext, subject: Subject) -> (facts: SignInFacts, notes: [String]) {
-        let methods = directory.snapshot.authenticationMethods[subject.id]
+        let methods = directory.authenticationMethods(ofUser: subject.id, at: now)
         var notes: [String] = []
         if subject.user == nil { notes.append("user \(context.userID) is not in the tenant's users") }
-        let capabilities: Set<Capability>
-        if let given = context.capabilities {
-            capabilities = given
-        } else if let methods {
-            capabilities = CapabilityDerivation.capabilities(methods: methods, device: context.device)
-        } else {
-            capabilities = CapabilityDerivation.deviceCapabilities(context.device)
-            notes.append("the user's authentication methods are not in the snapshot: no MFA assumed "
-                + "(give capabilities to say what the person can do)")
-        }
-        let facts = SignInFacts(context: context, subject: subject, tenant: tenant, capabilities: capabilities,
-                                methods: methods)
+        let atHand = AuthenticationAtHand(context: context, methods: methods)
+        notes += atHand.notes
+        let facts = SignInFacts(context: context, subject: subject, tenant: tenant, atHand: atHand)
         return (facts, notes)
     }
 
@@ -140,22 +130,38 @@ public struct Evaluator: Sendable {
         GrantCondition(policy.grantControls, strengths: tenant.strengths).requirement
     }
 
-    /// Whether the capabilities (and, for custom authentication strengths, the user's registered methods) satisfy
-    /// the policy's grant controls; `missing` names what is lacking. A policy requiring nothing is satisfied.
+    /// Whether explicit capabilities satisfy the policy's grant controls (FIDO2 key-model restrictions are checked
+    /// against `methods`); `missing` names what is lacking. A policy requiring nothing is satisfied.
     public func satisfaction(of policy: ConditionalAccessPolicy, capabilities: Set<Capability>,
                              methods: [AuthenticationMethod]?) -> (satisfied: Bool, missing: [String]) {
+        let context = SignInContext(userID: "", capabilities: capabilities)
+        return satisfaction(of: policy, atHand: AuthenticationAtHand(context: context, methods: methods))
+    }
+
+    /// Whether what the user can present from their registered methods (at this evaluator's time, on `device`)
+    /// satisfies the policy's grant controls.
+    public func satisfaction(of policy: ConditionalAccessPolicy, forUser userID: String,
+                             device: Device = .unregistered) -> (satisfied: Bool, missing: [String]) {
+        let context = SignInContext(userID: userID, device: device)
+        let methods = directory.authenticationMethods(ofUser: userID, at: now)
+        return satisfaction(of: policy, atHand: AuthenticationAtHand(context: context, methods: methods))
+    }
+
+    private func satisfaction(of policy: ConditionalAccessPolicy, atHand: AuthenticationAtHand)
+        -> (satisfied: Bool, missing: [String])
+    {
         let grant = GrantCondition(policy.grantControls, strengths: tenant.strengths)
         guard grant.requirement != nil else { return (true, []) }
-        let outcome = grant.satisfaction(capabilities: capabilities, methods: methods)
+        let outcome = grant.satisfaction(atHand)
         return (outcome.satisfied, outcome.missing)
     }
 
     /// What a user can satisfy from their registered methods and the device; nil when the methods are unknown.
     /// `termsOfUse` and `passwordChange` are always included (a person can accept terms and change a password).
     public func capabilities(ofUser userID: String, device: Device) -> Set<Capability>? {
-        let id = (directory.user(idOrUPN: userID)?.id ?? userID).lowercased()
-        guard let methods = directory.snapshot.authenticationMethods[id] else { return nil }
-        return CapabilityDerivation.capabilities(methods: methods, device: device)
+        guard let methods = directory.authenticationMethods(ofUser: userID, at: now) else { return nil }
+        return AuthenticationAtHand(context: SignInContext(userID: userID, device: device), methods: methods)
+            .capabilities
     }
 }
 
@@ -188,6 +194,9 @@ extension CompiledPolicy {
         }
         if !signInRisk.levels.isEmpty {
             reasons.append("only at sign-in risk \(conditions.signInRiskLevels.joined(separator: ", "))")
+        }
+        if !insiderRisk.levels.isEmpty {
+            reasons.append("only at insider risk \(conditions.insiderRiskLevels.joined(separator: ", "))")
         }
         if !devices.isEmpty { reasons.append("only for devices the device filter selects (\(devices.ruleText))") }
         for name in conditions.unmodeled {

@@ -49,144 +49,140 @@ struct GrantCondition: Sendable {
         var available: [String]
         var missing: [String]
         var notes: [String]
+        /// What decided each control, as a person checks it against Entra's What If: "mfa: available (registered
+        /// method fido2)", "authenticationStrength:Phishing-resistant MFA: no allowed combination at hand".
+        var evidence: [String] = []
     }
 
-    /// OR: satisfied iff some control is available; AND: iff all are. `block` is never satisfied.
-    func satisfaction(capabilities: Set<Capability>, methods: [AuthenticationMethod]?) -> Outcome {
+    /// OR: satisfied iff some control is available; AND: iff all are. `block` is never satisfied. A legacy client
+    /// (Exchange ActiveSync, other clients) can present no control at all (Learn, "Conditional Access: client apps").
+    func satisfaction(_ atHand: AuthenticationAtHand, legacyClient: Bool = false) -> Outcome {
+        if requirement?.blocks == true {
+            return Outcome(satisfied: false, available: [], missing: ["block"], notes: [], evidence: ["block"])
+        }
+        if legacyClient {
+            let labels = controls.map(\.label)
+            return Outcome(satisfied: false, available: [], missing: labels, notes: [],
+                           evidence: ["legacy client: cannot perform MFA or present device state, so no grant "
+                               + "control can be satisfied"])
+        }
         var available: [String] = []
         var missing: [String] = []
         var notes: [String] = []
-        var combinations: Set<String>?
+        var evidence: [String] = []
         for control in controls {
             let isAvailable: Bool
+            let why: String
             switch control {
             case .builtIn(let name, let key):
-                isAvailable = Self.isAvailable(builtIn: key, name: name, capabilities: capabilities, notes: &notes)
+                (isAvailable, why) = Self.availability(builtIn: key, name: name, atHand: atHand, notes: &notes)
             case .strength(let strength):
-                if case .custom = strength.kind, combinations == nil {
-                    combinations = StrengthRequirement.availableCombinations(
-                        capabilities: capabilities, methods: methods)
-                }
-                isAvailable = strength.isSatisfied(capabilities: capabilities, combinations: combinations ?? [],
-                                                   notes: &notes)
+                (isAvailable, why) = strength.satisfaction(atHand, notes: &notes)
             case .termsOfUse:
-                isAvailable = capabilities.contains(.termsOfUse)
+                isAvailable = atHand.capabilities.contains(.termsOfUse)
+                why = isAvailable ? atHand.explain(.termsOfUse) : "termsOfUse not at hand"
             case .customFactor(let id):
                 isAvailable = false
+                why = "not modelled"
                 notes.append("custom authentication factor \(id) cannot be evaluated: treated as unavailable")
             }
+            evidence.append("\(control.label): " + (isAvailable ? "available, " : "missing, ") + why)
             if isAvailable { available.append(control.label) } else { missing.append(control.label) }
         }
         let satisfied = isAnd ? missing.isEmpty : !available.isEmpty
-        if requirement?.blocks == true {
-            return Outcome(satisfied: false, available: [], missing: ["block"], notes: notes)
-        }
-        return Outcome(satisfied: satisfied, available: available, missing: satisfied ? [] : missing, notes: notes)
+        return Outcome(satisfied: satisfied, available: available, missing: satisfied ? [] : missing, notes: notes,
+                       evidence: evidence)
     }
 
     /// `key` is the control's name lowercased.
-    static func isAvailable(builtIn key: String, name: String, capabilities: Set<Capability>,
-                            notes: inout [String]) -> Bool {
-        let mfa = capabilities.contains(.mfa) || capabilities.contains(.phishingResistantMfa)
+    static func availability(builtIn key: String, name: String, atHand: AuthenticationAtHand,
+                             notes: inout [String]) -> (Bool, String) {
+        let capabilities = atHand.capabilities
+        func has(_ capability: Capability) -> (Bool, String) {
+            capabilities.contains(capability)
+                ? (true, atHand.explain(capability)) : (false, "\(capability.rawValue) not at hand")
+        }
+        let mfa: (Bool, String) = capabilities.contains(.phishingResistantMfa)
+            ? (true, atHand.explain(.phishingResistantMfa)) : has(.mfa)
         switch key {
-        case "block": return false
+        case "block": return (false, "block")
         case "mfa": return mfa
-        case "compliantdevice": return capabilities.contains(.compliantDevice)
-        case "domainjoineddevice": return capabilities.contains(.domainJoinedDevice)
-        case "approvedapplication": return capabilities.contains(.approvedApplication)
-        case "compliantapplication": return capabilities.contains(.compliantApplication)
-        case "passwordchange": return capabilities.contains(.passwordChange)
-        case "riskremediation":
-            // Microsoft-managed remediation: MFA, then a secure password change for password users.
-            return mfa && capabilities.contains(.passwordChange)
+        case "compliantdevice": return has(.compliantDevice)
+        case "domainjoineddevice": return has(.domainJoinedDevice)
+        case "approvedapplication": return has(.approvedApplication)
+        case "compliantapplication": return has(.compliantApplication)
+        case "passwordchange", "riskremediation":
+            // Learn, "Conditional Access: Grant": require password change needs the user to complete MFA first;
+            // Microsoft-managed remediation is MFA, then a secure password change for password users.
+            let change = has(.passwordChange)
+            guard change.0 else { return change }
+            guard mfa.0 else { return (false, "password change needs MFA first, and no MFA is at hand") }
+            return (true, "\(change.1) after \(mfa.1)")
         default:
             notes.append("grant control \(name) is not modelled: treated as unavailable")
-            return false
+            return (false, "not modelled")
         }
     }
 }
 
-/// An authentication strength as a requirement. Built-in strengths go by id (spec/evaluation.md): Multifactor is
-/// met by `mfa` or `phishingResistantMfa`, Passwordless and Phishing-resistant by `phishingResistantMfa`. A custom
-/// strength is met when one of its allowed combinations is available.
+/// An authentication strength as a requirement, met when one of its allowed combinations is at hand
+/// (`AuthenticationAtHand.combinations`) — for built-in and custom strengths alike. For `fido2` restricted by a
+/// `fido2CombinationConfiguration`, only a registered key whose AAGUID is listed counts (Learn, "Custom
+/// authentication strengths: FIDO2 security key advanced options").
 struct StrengthRequirement: Sendable {
-    enum Kind: Sendable {
-        case multifactor
-        case phishingResistant
-        /// Normalized combinations (see `normalize`).
-        case custom(Set<String>)
-        /// A custom strength whose combinations are not known.
-        case undefined
-    }
-
     let id: String
     let name: String
-    let kind: Kind
+    /// Normalized combinations; nil when a custom strength's combinations are not known.
+    let allowed: Set<String>?
+    /// Lowercased AAGUIDs allowed for `fido2`; nil when unrestricted.
+    let fido2Models: Set<String>?
 
     init(_ strength: AuthenticationStrengthPolicy, tenant: [String: AuthenticationStrengthPolicy]) {
         let id = strength.id.lowercased()
         let known = tenant[id] ?? AuthenticationStrengthPolicy.builtIn.first { $0.id == id }
         self.id = id
         name = strength.displayName ?? known?.displayName ?? strength.id
-        switch id {
-        case AuthenticationStrengthPolicy.multifactorID: kind = .multifactor
-        case AuthenticationStrengthPolicy.passwordlessID, AuthenticationStrengthPolicy.phishingResistantID:
-            kind = .phishingResistant
-        default:
-            let combinations = strength.allowedCombinations.isEmpty
-                ? known?.allowedCombinations ?? [] : strength.allowedCombinations
-            kind = combinations.isEmpty ? .undefined : .custom(Set(combinations.map(Self.normalize)))
+        let combinations = strength.allowedCombinations.isEmpty
+            ? known?.allowedCombinations ?? [] : strength.allowedCombinations
+        allowed = combinations.isEmpty ? nil : Set(combinations.map(Self.normalize))
+        let configurations = strength.combinationConfigurations.isEmpty
+            ? known?.combinationConfigurations ?? [] : strength.combinationConfigurations
+        let restrictions = configurations.filter {
+            $0.isFIDO2KeyRestriction && $0.appliesToCombinations.contains { Self.normalize($0) == "fido2" }
         }
+        fido2Models = restrictions.isEmpty
+            ? nil : Set(restrictions.flatMap(\.allowedAAGUIDs).map { $0.lowercased() })
     }
 
-    func isSatisfied(capabilities: Set<Capability>, combinations: Set<String>, notes: inout [String]) -> Bool {
-        switch kind {
-        case .multifactor: return capabilities.contains(.mfa) || capabilities.contains(.phishingResistantMfa)
-        case .phishingResistant: return capabilities.contains(.phishingResistantMfa)
-        case .custom(let allowed): return !allowed.isDisjoint(with: combinations)
-        case .undefined:
+    func satisfaction(_ atHand: AuthenticationAtHand, notes: inout [String]) -> (Bool, String) {
+        guard let allowed else {
             notes.append("authentication strength \(name) has no known allowed combinations: cannot be satisfied")
-            return false
+            return (false, "its allowed combinations are unknown")
         }
+        var restricted = false
+        for combination in allowed.intersection(atHand.combinations).sorted() {
+            guard combination == "fido2", let models = fido2Models else {
+                return (true, "combination \(combination) at hand")
+            }
+            guard let registered = atHand.fido2Models else {
+                notes.append("\(name) accepts only some FIDO2 key models and the user's keys are not in the snapshot")
+                restricted = true
+                continue
+            }
+            if let model = registered.intersection(models).sorted().first {
+                return (true, "combination fido2 with a registered key of an allowed model (AAGUID \(model))")
+            }
+            restricted = true
+        }
+        return (false, restricted
+            ? "fido2 is restricted to key models (AAGUIDs) \(fido2Models?.sorted().joined(separator: ", ") ?? "") and no "
+                + "registered key is one of them"
+            : "no allowed combination at hand")
     }
 
     /// `password, sms` and `sms,password` are the same combination: lowercased, sorted, comma-joined.
     static func normalize(_ combination: String) -> String {
         combination.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.sorted()
             .joined(separator: ",")
-    }
-
-    static let phishingResistantCombinations: Set<String> = ["fido2", "windowshelloforbusiness",
-                                                              "x509certificatemultifactor"]
-    static let singleFactorMethods: Set<String> = ["password", "federatedsinglefactor", "x509certificatesinglefactor"]
-    /// The non-phishing-resistant MFA combinations (those of the built-in Multifactor strength).
-    static let otherMFACombinations: Set<String> = {
-        let multifactor = AuthenticationStrengthPolicy.builtIn.first {
-            $0.id == AuthenticationStrengthPolicy.multifactorID
-        }
-        return Set((multifactor?.allowedCombinations ?? []).map(normalize)).subtracting(phishingResistantCombinations)
-    }()
-
-    /// The capability a combination needs to work now: none for single-factor ones, `phishingResistantMfa` for
-    /// FIDO2/Windows Hello/certificate MFA, `mfa` for the rest.
-    static func isUsable(_ combination: String, capabilities: Set<Capability>) -> Bool {
-        if phishingResistantCombinations.contains(combination) { return capabilities.contains(.phishingResistantMfa) }
-        if combination.split(separator: ",").allSatisfy({ singleFactorMethods.contains(String($0)) }) { return true }
-        return capabilities.contains(.mfa)
-    }
-
-    /// Combinations available for a custom strength. With the user's registered methods known: the combinations
-    /// those methods give (`AuthenticationMethod.strengthCombinations`) that the capabilities let work now, so an
-    /// MFA outage also disables registered phone methods. With methods unknown: what the capabilities imply
-    /// (`phishingResistantMfa` → FIDO2, Windows Hello, certificate MFA; `mfa` → the other MFA combinations).
-    static func availableCombinations(capabilities: Set<Capability>, methods: [AuthenticationMethod]?) -> Set<String> {
-        guard let methods else {
-            var result: Set<String> = ["password"]
-            if capabilities.contains(.phishingResistantMfa) { result.formUnion(phishingResistantCombinations) }
-            if capabilities.contains(.mfa) { result.formUnion(otherMFACombinations) }
-            return result
-        }
-        let registered = Set(methods.flatMap(\.strengthCombinations).map(normalize))
-        return registered.filter { isUsable($0, capabilities: capabilities) }
     }
 }

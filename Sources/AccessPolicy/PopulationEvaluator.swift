@@ -19,7 +19,8 @@ public struct PopulationEvaluator: Sendable {
     let closures: [String: Bitset]
     /// Active holders of each role the policies name, as the users condition counts them (at directory scope).
     let roleHolders: [String: Bitset]
-    /// Users holding any active directory-wide role: administrators for security defaults.
+    /// Users holding an active directory-wide assignment of a role security defaults name
+    /// (`WellKnownRole.securityDefaultsAdministrators`): administrators for security defaults.
     let administrators: Bitset
     /// Per compiled policy: the users its users condition includes (certainly or possibly) and does not exclude,
     /// and those of them included only possibly (unknown group members, a B2B user's home tenant).
@@ -65,7 +66,9 @@ public struct PopulationEvaluator: Sendable {
                 let inGroups = Set(groups.filter { $0.1.contains(position) }.map(\.0))
                 let (active, _) = Subject.roles(
                     active: directory.activeRoles(of: id, at: evaluator.now, groups: inGroups), eligible: nil)
-                if !active.isEmpty { administrators.insert(position) }
+                if active.keys.contains(where: { WellKnownRole.securityDefaultsAdministrators[$0] != nil }) {
+                    administrators.insert(position)
+                }
                 for role in active.keys where holders[role] != nil { holders[role]?.insert(position) }
             }
         }
@@ -121,7 +124,7 @@ public struct PopulationEvaluator: Sendable {
     /// One sign-in for every user of `users`: `context` with any of them as the user. The caller groups users so
     /// that the context is the same for each: same capabilities (given, or the same registered methods), same
     /// device and network — only the users condition then tells them apart, and it is answered from the columns.
-    /// Security defaults count users holding any active role as administrators.
+    /// Security defaults count users holding one of the roles Learn lists as administrators.
     public func outcome(of context: SignInContext, for users: Bitset) -> PopulationOutcome {
         let representative = directory.userPosition(idOrUPN: context.userID)
         let user = representative.map { directory.snapshot.users[$0] }
@@ -192,7 +195,8 @@ public struct PopulationEvaluator: Sendable {
         controlled.subtract(blocked)
         return PopulationOutcome(users: users, policyIDs: policyIDs, applying: applying, uncertain: uncertain,
                                  blocked: blocked, withControls: controlled, cases: cases,
-                                 notes: notes.filter { $0.contains("no MFA assumed") })
+                                 notes: notes.filter { $0.contains("no MFA assumed") },
+                                 capabilities: facts.atHand.capabilities)
     }
 }
 
@@ -212,6 +216,22 @@ public struct PopulationOutcome: Sendable {
     let cases: [[Case]]
     /// Notes `Evaluator.evaluate` adds to the block reasons (methods unknown: no MFA assumed).
     let notes: [String]
+    /// The capabilities the decision used (`Evaluation.capabilities`): the same for every user of the column.
+    public let capabilities: Set<Capability>
+
+    /// Users granted only when they satisfy a control `isOther` picks (a policy that applies to them requires it),
+    /// and users blocked: those for whom the sign-in asks more than the other controls.
+    public func blockedOrRequiring(_ isOther: (String) -> Bool) -> Bitset {
+        var result = blocked
+        for (index, list) in cases.enumerated() {
+            for item in list {
+                guard case .requires(let controls) = Decider.effect(item.verdict, item.outcome),
+                      controls.contains(where: isOther) else { continue }
+                result.formUnion(item.users.map { applying[index].intersection($0) } ?? applying[index])
+            }
+        }
+        return result
+    }
 
     struct Case: Sendable {
         /// nil: every user the policy applies to.

@@ -18,13 +18,19 @@ public struct SignInContext: Sendable, Hashable {
     public var userRisk: String
     public var signInRisk: String
     public var device: Device
-    /// What the person can satisfy now; nil = derived from the user's registered methods and the device flags.
+    /// What the person can satisfy now; nil = derived from the user's registered methods. The device flags add
+    /// `compliantDevice` / `domainJoinedDevice` either way.
     public var capabilities: Set<Capability>?
+    /// `none`, `minor`, `moderate`, `elevated` (Microsoft Purview Insider Risk Management).
+    public var insiderRisk: String
+    /// An authentication service that is down (failure scenarios): what stops working is not at hand.
+    public var outage: AuthenticationOutage
 
     public init(userID: String, resource: String = Resource.azurePortal, clientApp: String = "browser",
                 platform: String = "windows", ipAddress: String? = nil, country: String? = nil,
                 userRisk: String = "none", signInRisk: String = "none", device: Device = .unregistered,
-                capabilities: Set<Capability>? = nil) {
+                capabilities: Set<Capability>? = nil, insiderRisk: String = "none",
+                outage: AuthenticationOutage = .none) {
         self.userID = userID
         self.resource = resource
         self.clientApp = clientApp
@@ -35,11 +41,21 @@ public struct SignInContext: Sendable, Hashable {
         self.signInRisk = signInRisk
         self.device = device
         self.capabilities = capabilities
+        self.insiderRisk = insiderRisk
+        self.outage = outage
+    }
+
+    /// Exchange ActiveSync and other legacy clients cannot perform MFA nor present device state (Learn, "Conditional
+    /// Access: client apps").
+    public var isLegacyClient: Bool {
+        ["exchangeactivesync", "other"].contains(clientApp.lowercased())
     }
 }
 
 /// The device of a sign-in. Unregistered: every filter property is null. Registered: `properties` gives what is
-/// known; a filter that reads anything else cannot be evaluated (`applies: unknown`).
+/// known; a filter that reads anything else cannot be evaluated (`applies: unknown`), except `extensionAttribute1-15`,
+/// which are null unless the device is Intune-managed, compliant or hybrid-joined (Learn, "Conditional Access:
+/// filter for devices").
 public struct Device: Sendable, Hashable {
     public var isRegistered: Bool
     public var isCompliant: Bool

@@ -14,14 +14,54 @@ public struct SignInRequest: Decodable, Sendable, Hashable {
     public var signInRisk: String?
     /// `compliant`, `hybridJoined`.
     public var device: [String]?
+    /// Device-filter properties; JSON strings or booleans (`"isCompliant": true`).
     public var deviceProperties: [String: String]?
     public var capabilities: [String]?
+    /// `none`, `minor`, `moderate`, `elevated`.
+    public var insiderRisk: String?
 
     public init(user: String) { self.user = user }
+
+    enum CodingKeys: String, CodingKey {
+        case user, resource, clientApp, platform, ip, country, userRisk, signInRisk, device, deviceProperties
+        case capabilities, insiderRisk
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        user = try c.decode(String.self, forKey: .user)
+        resource = try c.decodeIfPresent(String.self, forKey: .resource)
+        clientApp = try c.decodeIfPresent(String.self, forKey: .clientApp)
+        platform = try c.decodeIfPresent(String.self, forKey: .platform)
+        ip = try c.decodeIfPresent(String.self, forKey: .ip)
+        country = try c.decodeIfPresent(String.self, forKey: .country)
+        userRisk = try c.decodeIfPresent(String.self, forKey: .userRisk)
+        signInRisk = try c.decodeIfPresent(String.self, forKey: .signInRisk)
+        device = try c.decodeIfPresent([String].self, forKey: .device)
+        deviceProperties = try c.decodeIfPresent([String: PropertyValue].self, forKey: .deviceProperties)?
+            .mapValues(\.text)
+        capabilities = try c.decodeIfPresent([String].self, forKey: .capabilities)
+        insiderRisk = try c.decodeIfPresent(String.self, forKey: .insiderRisk)
+    }
+
+    /// A device property as JSON gives it: a string, or a boolean written as the filter language does (`True`).
+    struct PropertyValue: Decodable {
+        var text: String
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let flag = try? container.decode(Bool.self) {
+                text = flag ? "True" : "False"
+            } else {
+                text = try container.decode(String.self)
+            }
+        }
+    }
 
     public static let clientApps = ["browser", "mobileAppsAndDesktopClients", "exchangeActiveSync", "other"]
     public static let platforms = ["android", "iOS", "windows", "windowsPhone", "macOS", "linux", "unknown"]
     public static let riskLevels = ["none", "low", "medium", "high"]
+    public static let insiderRiskLevels = ["none", "minor", "moderate", "elevated"]
     public static let deviceFlags = ["compliant", "hybridJoined"]
 
     public struct Invalid: Error, Equatable, Sendable, CustomStringConvertible {
@@ -76,7 +116,8 @@ public struct SignInRequest: Decodable, Sendable, Hashable {
             ipAddress: ip, country: country?.uppercased(),
             userRisk: try oneOf(userRisk, Self.riskLevels, "userRisk", default: "none"),
             signInRisk: try oneOf(signInRisk, Self.riskLevels, "signInRisk", default: "none"),
-            device: device, capabilities: capabilities)
+            device: device, capabilities: capabilities,
+            insiderRisk: try oneOf(insiderRisk, Self.insiderRiskLevels, "insiderRisk", default: "none"))
         return (context, resolvedUser)
     }
 }

@@ -17,6 +17,8 @@ struct UserCondition: Sendable {
     let excludeGroups: [String]
     let includeRoles: [String]
     let excludeRoles: [String]
+    /// Roles the condition names that Conditional Access does not count, as notes.
+    let ignoredRoles: [String]
     let includeExternal: ExternalUserRule?
     let excludeExternal: ExternalUserRule?
     /// For each group the condition names: the groups at or below it whose members the snapshot does not hold.
@@ -33,8 +35,23 @@ struct UserCondition: Sendable {
         excludeUsers = exclude
         includeGroups = users.includeGroups.map { $0.lowercased() }
         excludeGroups = users.excludeGroups.map { $0.lowercased() }
-        includeRoles = users.includeRoles.map { directory.templateID($0) }
-        excludeRoles = users.excludeRoles.map { directory.templateID($0) }
+        // Conditional Access counts built-in roles only (Learn, "Conditional Access: users and groups"); a role the
+        // definitions do not list still includes (the safe reading for lock-out) but never excludes.
+        let roleIncludes = users.includeRoles.map { directory.templateID($0) }
+        let roleExcludes = users.excludeRoles.map { directory.templateID($0) }
+        includeRoles = roleIncludes.filter { directory.isBuiltInRole($0) != false }
+        excludeRoles = roleExcludes.filter { directory.isBuiltInRole($0) == true }
+        var ignored: [String] = []
+        for (roles, side) in [(roleIncludes, "include"), (roleExcludes, "exclude")] {
+            for role in roles {
+                let builtIn = directory.isBuiltInRole(role)
+                guard builtIn != true, side == "exclude" || builtIn == false else { continue }
+                let what = builtIn == nil ? "is not in role-definitions.json" : "is a custom role"
+                ignored.append("role \(directory.roleName(role)) in \(side)Roles \(what): Conditional Access counts "
+                    + "only built-in roles, so it is ignored")
+            }
+        }
+        ignoredRoles = ignored
         includeExternal = ExternalUserRule(users.includeGuestsOrExternalUsers)
         excludeExternal = ExternalUserRule(users.excludeGuestsOrExternalUsers)
         var unknown: [String: [String]] = [:]
@@ -70,7 +87,7 @@ struct UserCondition: Sendable {
             return Match(scope: .notIncluded("includeUsers is None: the policy includes nobody"), isCertain: true,
                          notes: [])
         }
-        var notes: [String] = []
+        var notes: [String] = ignoredRoles
         func groupName(_ id: String) -> String { directory.group(id)?.name ?? id }
         func viaGroup(_ group: String) -> String {
             let path = subject.path(below: group)

@@ -42,6 +42,16 @@ public enum CustodyError: Error, Equatable, Sendable {
     case checkpointFromAnotherLedger(origin: String)
     case malformedSigningKey(path: String)
     case signingKeyNotFound(path: String)
+
+    // Custodian keys
+    case weakPassphrase
+    case wrongPassphrase(path: String)
+    case malformedCustodianKey(path: String)
+    case checkpointKeyMismatch
+    case signingKeyBesideLedger(path: String)
+    case unsafeText(field: String)
+    case ledgerRequired
+    case unsafeFolder(path: String, reason: String)
 }
 
 extension CustodyError: CustomStringConvertible {
@@ -104,6 +114,24 @@ extension CustodyError: CustomStringConvertible {
             "\(path) is not a breakglass checkpoint key"
         case .signingKeyNotFound(let path):
             "no checkpoint key at \(path): give the key the checkpoint was signed with (--key)"
+        case .weakPassphrase:
+            "the passphrase is too short: use at least 8 characters (a few words is better)"
+        case .wrongPassphrase(let path):
+            "the passphrase does not open \(path) (or the file was altered)"
+        case .malformedCustodianKey(let path):
+            "\(path) is not a breakglass custodian key"
+        case .checkpointKeyMismatch:
+            "the checkpoint was signed by another key than the public key given: it is not the checkpoint you kept"
+        case .signingKeyBesideLedger(let path):
+            "\(path) is in the ledger's folder: whoever can rewrite the ledger could re-sign it with that key. "
+                + "Keep the checkpoint key elsewhere (removable media, another machine)"
+        case .unsafeText(let field):
+            "the \(field) holds control or bidirectional-override characters, which could disguise ledger entries "
+                + "on a terminal: use plain text"
+        case .ledgerRequired:
+            "give --ledger FILE (an existing ledger); --ledger FILE --new-ledger to start one; or --no-ledger"
+        case .unsafeFolder(let path, let reason):
+            "refusing \(path): \(reason); sheets there could be read or swapped before they are printed"
         }
     }
 }

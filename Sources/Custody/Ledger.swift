@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SafeInput
 
 /// The custody ledger: an append-only, hash-chained log of every split, combine (and refusal), rotation and
 /// drill, in SQLite.
@@ -28,6 +29,39 @@ public struct Ledger: Sendable {
         } catch {
             throw CustodyError.ledgerUnusable(path: path, reason: "\(error)")
         }
+    }
+
+    /// Opens an existing ledger read-only, for `verify` and `show`: never creates, migrates or writes the file. A
+    /// missing or empty file, or one that is not a custody ledger, is an error (not an intact ledger of 0 entries).
+    public init(readingAt path: String) throws {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { throw CustodyError.ledgerNotFound(path: path) }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw CustodyError.ledgerUnusable(path: path, reason: "not a regular file")
+        }
+        guard status.st_size > 0 else {
+            throw CustodyError.ledgerUnusable(path: path, reason: "the file is empty: it was never a ledger, or was emptied")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        let database: DatabaseQueue
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            let isLedger = try database.read { db in
+                try db.tableExists(LedgerEntry.databaseTableName)
+                    && Self.migrator.hasCompletedMigrations(db)
+            }
+            guard isLedger else {
+                throw CustodyError.ledgerUnusable(path: path, reason: "it is not a breakglass custody ledger")
+            }
+        } catch let error as CustodyError {
+            throw error
+        } catch {
+            throw CustodyError.ledgerUnusable(path: path, reason: "\(error)")
+        }
+        self.database = database
+        location = path
     }
 
     /// A ledger in `database`, migrated; tests pass `DatabaseQueue()`.
@@ -71,7 +105,12 @@ public struct Ledger: Sendable {
         outcome: String,
         at date: Date = Date()
     ) throws -> LedgerEntry {
-        try guarded {
+        // Entries are printed on terminals: nothing in them may move the cursor or reorder what is shown.
+        for (field, text) in [("actor", actor), ("outcome", outcome), ("set id", setID?.description ?? "")]
+        where TerminalText.containsUnsafe(text) {
+            throw CustodyError.unsafeText(field: field)
+        }
+        return try guarded {
             try database.writeWithoutTransaction { db in
                 var entry: LedgerEntry?
                 try db.inTransaction(.immediate) {

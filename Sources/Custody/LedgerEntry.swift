@@ -9,6 +9,10 @@ public enum LedgerAction: String, Codable, CaseIterable, Sendable {
     case combineRefused
     case rotation
     case drill
+    /// A step of a provisioning or rotation plan applied to the tenant.
+    case planStep
+    /// A share set that no longer opens the current password (rotated, or never set after a failed apply).
+    case supersede
 }
 
 /// One row of the custody ledger. `hash` is SHA-256 over ``canonicalEncoding``, which covers every other

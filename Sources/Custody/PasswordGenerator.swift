@@ -77,7 +77,7 @@ public enum PasswordGenerator {
             }
         } while !meetsRules(candidate, requiredClasses: requiredClasses)
         return GeneratedPassword(
-            secret: Secret(candidate),
+            secret: Secret(wiping: &candidate),
             entropyBits: passwordEntropy(length: length, requiredClasses: requiredClasses)
         )
     }
@@ -89,21 +89,32 @@ public enum PasswordGenerator {
             throw CustodyError.invalidWordCount(count, allowed: wordCountRange)
         }
         let words = WordList.words
+        // Room for the longest possible passphrase, reserved once: appending never moves the bytes to a new
+        // buffer and leaves the old one, unwiped, on the heap.
+        let capacity = maximumPassphraseLength(words: count)
         var candidate: [UInt8] = []
+        candidate.reserveCapacity(capacity)
         defer { wipe(&candidate) }
         repeat {
             wipe(&candidate)
-            candidate = []
+            candidate.removeAll(keepingCapacity: true)
             for position in 0..<count {
                 if position > 0 { candidate.append(passphraseSeparator) }
                 var word = Array(words[uniformIndex(below: words.count, drawing: UInt32.self, using: &generator)].utf8)
                 word[0] &= ~0x20  // capitalise: the list is lower-case a-z
                 candidate += word
+                wipe(&word)
             }
             candidate.append(UInt8(ascii: "0") + UInt8(uniformIndex(below: 10, drawing: UInt8.self, using: &generator)))
         } while !meetsRules(candidate, requiredClasses: 4)
         let bits = Double(count) * log2(Double(words.count)) + log2(10)
-        return GeneratedPassword(secret: Secret(candidate), entropyBits: bits)
+        return GeneratedPassword(secret: Secret(wiping: &candidate), entropyBits: bits)
+    }
+
+    /// The longest passphrase of `count` words: every word the longest in the list, separators, the digit.
+    static func maximumPassphraseLength(words count: Int) -> Int {
+        let longest = WordList.words.map(\.utf8.count).max() ?? 0
+        return count * longest + (count - 1) + 1
     }
 
     /// Whether `password` is one Entra ID accepts: allowed characters only, 8 to 256 of them, and at least

@@ -15,8 +15,11 @@
 public struct Secret: Sendable {
     private let storage: Storage
 
+    /// Copies the bytes; the working copy made on the way is wiped.
     public init(_ bytes: some Sequence<UInt8>) {
-        storage = Storage(Array(bytes))
+        var copy = Array(bytes)
+        storage = Storage(copy)
+        wipe(&copy)
     }
 
     public init(utf8 text: String) {
@@ -25,8 +28,66 @@ public struct Secret: Sendable {
 
     /// Takes the bytes and zeroes the caller's array, leaving no second copy behind.
     public init(wiping bytes: inout [UInt8]) {
-        self.init(bytes)
+        storage = bytes.withUnsafeBytes { Storage(copying: $0) }
         wipe(&bytes)
+    }
+
+    /// Copies the bytes; the caller wipes its buffer.
+    init(copying bytes: UnsafeRawBufferPointer) {
+        storage = Storage(copying: bytes)
+    }
+
+    /// Reads a secret from a file descriptor (standard input) into one buffer allocated up front, never grown, and
+    /// wiped before it is released: no copy of the secret is left behind in memory that was freed.
+    ///
+    /// With `oneLine`, reading stops at the first newline (a terminal in canonical mode hands over one line per
+    /// read); otherwise at the end of input. One trailing newline (LF or CRLF) is dropped. More than
+    /// `maximumBytes` is refused without being kept.
+    public static func read(fromFileDescriptor descriptor: Int32, maximumBytes: Int, oneLine: Bool = false) throws
+        -> Secret
+    {
+        let capacity = maximumBytes + 2  // room for a CRLF after the longest secret
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 1)
+        buffer.initializeMemory(as: UInt8.self, repeating: 0)
+        defer {
+            wipe(buffer)
+            buffer.deallocate()
+        }
+        var count = 0
+        var sawNewline = false
+        while count < capacity, !(oneLine && sawNewline) {
+            guard let base = buffer.baseAddress else { break }
+            let got = systemRead(descriptor, base + count, capacity - count)
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw CustodyError.cannotRead(path: "standard input", reason: String(cString: strerror(errno)))
+            }
+            if got == 0 { break }
+            if oneLine, let newline = buffer[count..<(count + got)].firstIndex(of: UInt8(ascii: "\n")) {
+                count = newline + 1
+                sawNewline = true
+            } else {
+                count += got
+            }
+        }
+        if !oneLine, count == capacity {
+            // Drain (and discard) the rest so the writer does not block, then refuse.
+            var scratch = [UInt8](repeating: 0, count: 4096)
+            var total = count
+            while true {
+                let got = scratch.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
+                if got <= 0 { break }
+                total += got
+            }
+            wipe(&scratch)
+            throw CustodyError.secretTooLong(bytes: total, maximum: maximumBytes)
+        }
+        if count > 0, buffer[count - 1] == UInt8(ascii: "\n") { count -= 1 }
+        if count > 0, buffer[count - 1] == UInt8(ascii: "\r") { count -= 1 }
+        guard count <= maximumBytes else {
+            throw CustodyError.secretTooLong(bytes: count, maximum: maximumBytes)
+        }
+        return Secret(copying: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
     }
 
     public var count: Int { storage.buffer.count }
@@ -72,10 +133,19 @@ private final class Storage: @unchecked Sendable {
         _ = buffer.initialize(from: bytes)
     }
 
+    init(copying bytes: UnsafeRawBufferPointer) {
+        buffer = .allocate(capacity: bytes.count)
+        _ = buffer.initialize(from: bytes)
+    }
+
     deinit {
         wipe(UnsafeMutableRawBufferPointer(buffer))
         buffer.deallocate()
     }
+}
+
+private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(descriptor, buffer, count)
 }
 
 /// Overwrites memory with zeroes in a way the optimiser may not remove.

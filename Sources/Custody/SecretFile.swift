@@ -1,4 +1,5 @@
 import Foundation
+import SafeInput
 
 #if canImport(Darwin)
     import Darwin
@@ -50,6 +51,28 @@ public enum SecretFile {
         isLinked = true
     }
 
+    /// Refuses an existing folder that another user owns, that group or others can write to, or that is a symbolic
+    /// link: there, someone else could read, replace or add sheets between writing and printing. A missing folder
+    /// is fine (``createDirectory(atPath:)`` makes it 0700).
+    public static func checkFolder(atPath path: String) throws {
+        var status = stat()
+        guard lstat(path, &status) == 0 else {
+            if errno == ENOENT { return }
+            throw CustodyError.cannotWrite(path: path, reason: lastError())
+        }
+        if status.st_mode & S_IFMT == S_IFLNK {
+            throw CustodyError.unsafeFolder(path: path, reason: "it is a symbolic link")
+        }
+        guard status.st_mode & S_IFMT == S_IFDIR else { throw CustodyError.cannotWrite(path: path, reason: "not a folder") }
+        guard status.st_uid == geteuid() else {
+            throw CustodyError.unsafeFolder(path: path, reason: "it belongs to another user (uid \(status.st_uid))")
+        }
+        guard status.st_mode & 0o022 == 0 else {
+            let mode = String(status.st_mode & 0o777, radix: 8)
+            throw CustodyError.unsafeFolder(path: path, reason: "group or others can write to it (mode \(mode))")
+        }
+    }
+
     /// Creates the folder (mode 0700) and its parents if missing.
     public static func createDirectory(atPath path: String) throws {
         var isDirectory: ObjCBool = false
@@ -72,11 +95,16 @@ public enum SecretFile {
     }
 
     public static func readText(atPath path: String) throws -> String {
-        do {
-            return try String(contentsOfFile: path, encoding: .utf8)
+        let data: Data
+        do throws(InputFileError) {
+            data = try InputFile.read(atPath: path, limit: InputFile.smallFileLimit)
         } catch {
-            throw CustodyError.cannotRead(path: path, reason: "missing, unreadable or not UTF-8 text")
+            throw CustodyError.cannotRead(path: path, reason: error.reason)
         }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CustodyError.cannotRead(path: path, reason: "not UTF-8 text")
+        }
+        return text
     }
 
     private static func write(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, path: String) throws {

@@ -111,7 +111,7 @@ public enum Shamir {
 
         let secretLength = message.count - digestLength
         guard secretLength > 0 else { throw CustodyError.integrityCheckFailed }
-        let secret = Secret(message[..<secretLength])
+        let secret = message.withUnsafeBytes { Secret(copying: UnsafeRawBufferPointer(rebasing: $0[..<secretLength])) }
         let expected = digest(of: secret, setID: first.setID, threshold: first.threshold)
         guard constantTimeEqual(expected, Array(message[secretLength...])) else {
             throw CustodyError.integrityCheckFailed

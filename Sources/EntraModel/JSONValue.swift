@@ -9,7 +9,14 @@ public enum JSONValue: Sendable, Hashable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// Graph's documents nest a dozen levels at most. Decoding is recursive, and an async task's stack (512 KiB on
+    /// macOS) ends near 180 levels: deeper input is refused as malformed, never a crash.
+    public static let maximumDepth = 64
+
     public init(from decoder: any Decoder) throws {
+        guard decoder.codingPath.count <= Self.maximumDepth else {
+            throw JSONNestingError(path: SnapshotError.path(decoder.codingPath), limit: Self.maximumDepth)
+        }
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -19,10 +26,21 @@ public enum JSONValue: Sendable, Hashable, Codable {
             self = .number(value)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
+        } else if let value = try Self.rethrowingNesting({ try container.decode([JSONValue].self) }) {
             self = .array(value)
         } else {
             self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    /// `try?` that lets a nesting error through, so it is reported as itself.
+    private static func rethrowingNesting<T>(_ body: () throws -> T) throws -> T? {
+        do {
+            return try body()
+        } catch let error as JSONNestingError {
+            throw error
+        } catch {
+            return nil
         }
     }
 
@@ -74,6 +92,47 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+}
+
+/// JSON nested deeper than any Graph document: refused before it can exhaust the stack.
+public struct JSONNestingError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var path: String
+    public var limit: Int
+
+    public var description: String { "\(path): nested more than \(limit) levels deep" }
+}
+
+/// A cheap pass over JSON text before a recursive parser (`JSONSerialization`) sees it.
+public enum JSONNesting {
+    /// Whether arrays and objects nest at most `limit` deep (brackets inside strings do not count).
+    public static func isWithin(_ data: Data, limit: Int = JSONValue.maximumDepth) -> Bool {
+        data.withUnsafeBytes { bytes in
+            var depth = 0
+            var inString = false
+            var escaped = false
+            for byte in bytes {
+                if inString {
+                    if escaped {
+                        escaped = false
+                    } else if byte == UInt8(ascii: "\\") {
+                        escaped = true
+                    } else if byte == UInt8(ascii: "\"") {
+                        inString = false
+                    }
+                    continue
+                }
+                switch byte {
+                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: "["), UInt8(ascii: "{"):
+                    depth += 1
+                    if depth > limit { return false }
+                case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+                default: break
+                }
+            }
+            return true
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import EntraModel
 import Foundation
 
 /// A bearer token. Its `description` is redacted, so it cannot reach a log, a report or an error by accident.
@@ -74,14 +75,16 @@ struct OAuthEndpoint: Sendable {
         let body = form.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
         let request = GraphRequest(method: "POST", url: url,
                                    headers: [("Content-Type", "application/x-www-form-urlencoded")],
-                                   body: Data(body.utf8))
+                                   body: Data(body.utf8), maximumResponseBytes: Self.maximumAnswerBytes)
         let response: GraphResponse
         do {
             response = try await transport.send(request, timeout: timeout)
         } catch {
             throw GraphError.transport(request: request.summary, reason: "\(error)")
         }
-        guard let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] else {
+        guard JSONNesting.isWithin(response.body),
+            let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]
+        else {
             throw GraphError.malformedResponse(request: request.summary, reason: "HTTP \(response.status), not JSON")
         }
         var fields: [String: String] = [:]
@@ -102,6 +105,9 @@ struct OAuthEndpoint: Sendable {
         let lifetime = answer.fields["expires_in"].flatMap(Double.init) ?? 3600
         return AccessToken(value: value, expiresOn: now().addingTimeInterval(lifetime))
     }
+
+    /// A sign-in answer is a few kilobytes (a token, its lifetime, a message).
+    static let maximumAnswerBytes = 256 * 1024
 
     static func encode(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics

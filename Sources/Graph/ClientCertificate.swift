@@ -1,6 +1,7 @@
 import _CryptoExtras
 import Crypto
 import Foundation
+import SafeInput
 
 /// A PEM holding a certificate and its RSA private key, as `AZURE_CLIENT_CERTIFICATE_PATH` names.
 public struct ClientCertificate: Sendable {
@@ -27,8 +28,11 @@ public struct ClientCertificate: Sendable {
     }
 
     public init(contentsOf url: URL) throws {
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            throw GraphError.invalidCertificate("cannot read \(url.path)")
+        let text: String
+        do throws(InputFileError) {
+            text = try InputFile.readText(atPath: url.path, limit: InputFile.smallFileLimit)
+        } catch {
+            throw GraphError.invalidCertificate(error.description)
         }
         try self.init(pem: text)
     }
@@ -38,9 +42,23 @@ public struct ClientCertificate: Sendable {
         Base64URL.encode(Data(SHA256.hash(data: certificateDER)))
     }
 
+    /// `x5t`: base64url of the SHA-1 of the certificate's DER. Microsoft documents it for RS256 assertions.
+    public var thumbprintSHA1: String {
+        Base64URL.encode(Data(Insecure.SHA1.hash(data: certificateDER)))
+    }
+
+    /// The JWT header: `x5t#S256` always; for RS256 also `x5t` (SHA-1), the header Microsoft documents for RS256
+    /// (Learn, "Microsoft identity platform application authentication certificate credentials": PS256 with
+    /// `x5t#S256`; the RS256 form with `x5t`).
+    func header(algorithm: Algorithm) -> [String: String] {
+        var header = ["alg": algorithm.rawValue, "typ": "JWT", "x5t#S256": thumbprintSHA256]
+        if algorithm == .rs256 { header["x5t"] = thumbprintSHA1 }
+        return header
+    }
+
     /// A signed client assertion (certificate-credentials): `aud` the token URL, `iss` = `sub` the client id.
     public func assertion(clientID: String, audience: String, now: Date, algorithm: Algorithm = .ps256) throws -> String {
-        let header: [String: String] = ["alg": algorithm.rawValue, "typ": "JWT", "x5t#S256": thumbprintSHA256]
+        let header = header(algorithm: algorithm)
         let issued = Int(now.timeIntervalSince1970)
         let claims: [String: Any] = [
             "aud": audience, "iss": clientID, "sub": clientID, "jti": UUID().uuidString.lowercased(),

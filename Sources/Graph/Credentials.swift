@@ -6,6 +6,7 @@ public enum Credentials {
     public static func provider(
         tenant: String?, deviceCode: Bool, environment: [String: String], endpoints: GraphEndpoints,
         transport: any HTTPTransport, clock: any Clock<Duration> = ContinuousClock(),
+        delegatedPermissions: [String] = GraphPermissions.readOnly,
         prompt: @escaping @Sendable (String) -> Void
     ) throws -> (provider: any TokenProvider, kind: String) {
         if let token = environment["BREAKGLASS_GRAPH_TOKEN"], !token.isEmpty {
@@ -18,8 +19,9 @@ public enum Credentials {
             let clientID = environment["AZURE_CLIENT_ID"].flatMap { $0.isEmpty ? nil : $0 }
             let provider = clientID.map {
                 DeviceCodeProvider(tenant: tenant, clientID: $0, endpoints: endpoints, transport: transport,
-                                   clock: clock, prompt: prompt)
-            } ?? DeviceCodeProvider(tenant: tenant, endpoints: endpoints, transport: transport, clock: clock, prompt: prompt)
+                                   clock: clock, permissions: delegatedPermissions, prompt: prompt)
+            } ?? DeviceCodeProvider(tenant: tenant, endpoints: endpoints, transport: transport, clock: clock,
+                                    permissions: delegatedPermissions, prompt: prompt)
             return (provider, "device code")
         }
         guard let clientID = environment["AZURE_CLIENT_ID"], !clientID.isEmpty else {

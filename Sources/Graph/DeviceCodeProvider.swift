@@ -1,4 +1,5 @@
 import Foundation
+import SafeInput
 
 /// The device code flow for a person: shows the code and URL, then polls the token endpoint through
 /// `authorization_pending` and `slow_down` until sign-in, `expired_token` or `authorization_declined`.
@@ -15,6 +16,7 @@ public struct DeviceCodeProvider: TokenProvider {
     public init(tenant: String, clientID: String = "14d82eec-204b-4c2f-b7e8-296a70dab67e",
                 endpoints: GraphEndpoints, transport: any HTTPTransport, clock: any Clock<Duration> = ContinuousClock(),
                 timeout: Duration = .seconds(30), now: @escaping @Sendable () -> Date = { Date() },
+                permissions: [String] = GraphPermissions.readOnly,
                 prompt: @escaping @Sendable (String) -> Void) {
         self.tenant = tenant
         self.clientID = clientID
@@ -22,8 +24,18 @@ public struct DeviceCodeProvider: TokenProvider {
         self.clock = clock
         self.prompt = prompt
         let graph = GraphEndpoints.trimmed(endpoints.graph)
-        self.scopes = GraphPermissions.readOnly.map { "\(graph)/\($0)" }.joined(separator: " ") + " offline_access"
+        self.scopes = permissions.map { "\(graph)/\($0)" }.joined(separator: " ") + " offline_access"
         self.endpoint = OAuthEndpoint(transport: transport, timeout: timeout, now: now)
+    }
+
+    /// Seconds between polls: the server's `interval`, kept within 1…60 so an answer cannot stall the run for days
+    /// or make it poll in a tight loop.
+    static let intervalRange = 1...60
+    /// The longest a sign-in may take (Microsoft's device codes last 15 minutes).
+    static let maximumLifetime: Double = 1800
+
+    static func bounded(interval: Int) -> Int {
+        min(max(interval, intervalRange.lowerBound), intervalRange.upperBound)
     }
 
     public func fetchToken() async throws -> AccessToken {
@@ -34,9 +46,10 @@ public struct DeviceCodeProvider: TokenProvider {
                                             message: start.fields["error_description"] ?? "")
         }
         let uri = start.fields["verification_uri"] ?? "https://microsoft.com/devicelogin"
-        prompt(start.fields["message"] ?? "To sign in, open \(uri) and enter the code \(userCode).")
-        var interval = Int(start.fields["interval"] ?? "") ?? 5
-        let lifetime = Double(start.fields["expires_in"] ?? "") ?? 900
+        // The message goes to a terminal: no escape sequences from the server.
+        prompt(TerminalText.escaped(start.fields["message"] ?? "To sign in, open \(uri) and enter the code \(userCode)."))
+        var interval = Self.bounded(interval: Int(start.fields["interval"] ?? "") ?? 5)
+        let lifetime = min(max(Double(start.fields["expires_in"] ?? "") ?? 900, 0), Self.maximumLifetime)
         let deadline = endpoint.now().addingTimeInterval(lifetime)
         let tokenURL = endpoints.tokenURL(tenant: tenant)
         while true {
@@ -50,7 +63,7 @@ public struct DeviceCodeProvider: TokenProvider {
             case "authorization_pending":
                 if endpoint.now() > deadline { throw GraphError.deviceCodeExpired }
             case "slow_down":
-                interval += 5
+                interval = Self.bounded(interval: interval + 5)
             case "expired_token", "code_expired":
                 throw GraphError.deviceCodeExpired
             case "authorization_declined":

@@ -69,7 +69,11 @@ public struct GraphClient: Sendable {
     }
 
     /// One request with authentication and retries; returns a 2xx response or throws `GraphError`.
-    public func send(_ request: GraphRequest) async throws -> GraphResponse {
+    ///
+    /// A request that is not `idempotent` (a POST that creates something) is retried only when the service says it
+    /// did not run it (429, 401 before a fresh token); a lost connection or a 5xx leaves its outcome unknown and
+    /// throws `GraphError.outcomeUnknown`, so the caller looks before trying again instead of creating a duplicate.
+    public func send(_ request: GraphRequest, idempotent: Bool = true) async throws -> GraphResponse {
         var attempt = 0
         var refreshed = false
         var forceRefresh = false
@@ -93,20 +97,28 @@ public struct GraphClient: Sendable {
                     last = "HTTP 401"
                     continue
                 case 429, 503, 504:
+                    if response.status != 429, !idempotent {
+                        throw GraphError.outcomeUnknown(request: request.summary, reason: "HTTP \(response.status)")
+                    }
                     delay = Self.retryAfter(response) ?? retry.backoff(attempt: attempt)
                     last = "HTTP \(response.status)"
                 case 500, 502:
+                    guard idempotent else {
+                        throw GraphError.outcomeUnknown(request: request.summary, reason: "HTTP \(response.status)")
+                    }
                     delay = retry.backoff(attempt: attempt)
                     last = "HTTP \(response.status)"
                 case 403:
                     let (code, message) = GraphErrorBody.parse(response.body)
                     throw GraphError.forbidden(request: request.summary, code: code, message: message,
-                                               permission: GraphPermissions.required(forPath: request.url.path))
+                                               permission: GraphPermissions.required(forPath: request.url.path,
+                                                                                     method: request.method))
                 default:
                     let (code, message) = GraphErrorBody.parse(response.body)
                     throw GraphError.http(request: request.summary, status: response.status, code: code, message: message)
                 }
             } catch let error as TransportError {
+                guard idempotent else { throw GraphError.outcomeUnknown(request: request.summary, reason: error.reason) }
                 delay = retry.backoff(attempt: attempt)
                 last = error.reason
             }
@@ -184,7 +196,7 @@ public struct GraphClient: Sendable {
             let base = body.startIndex
             return (body.subdata(in: (base + page.items.lowerBound)..<(base + page.items.upperBound)), page.count, page.nextLink)
         }
-        guard let page = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+        guard JSONNesting.isWithin(body), let page = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
               let value = page["value"] as? [Any] else {
             throw GraphError.malformedResponse(request: request.summary, reason: "no \"value\" list")
         }

@@ -52,16 +52,20 @@ public struct GraphEndpoints: Sendable, Hashable {
     /// `https://login.microsoftonline.com` (no tenant).
     public var authority: URL
     public var cloud: GraphCloud
+    /// The token scope when it is not `{graph}/.default`: Key Vault's is `https://vault.azure.net/.default` whatever
+    /// the vault's host.
+    public var tokenScope: String?
 
-    public init(cloud: GraphCloud = .global, graph: URL? = nil, authority: URL? = nil) {
+    public init(cloud: GraphCloud = .global, graph: URL? = nil, authority: URL? = nil, tokenScope: String? = nil) {
         self.cloud = cloud
+        self.tokenScope = tokenScope
         self.graph = graph ?? URL(string: "https://\(cloud.graphHost)") ?? URL(fileURLWithPath: "/")
         self.authority = authority ?? URL(string: "https://\(cloud.loginHost)") ?? URL(fileURLWithPath: "/")
     }
 
     /// `https://graph.microsoft.com/.default`: the scope of an app-only token for this Graph host.
     public var scope: String {
-        "\(Self.trimmed(graph))/.default"
+        tokenScope ?? "\(Self.trimmed(graph))/.default"
     }
 
     public func tokenURL(tenant: String) -> URL {
@@ -83,6 +87,12 @@ public struct GraphEndpoints: Sendable, Hashable {
             components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
         }
         return components.url
+    }
+
+    /// Whether `graph` is https on one of the clouds' Microsoft Graph hosts (not an emulator or a proxy).
+    public var isMicrosoftGraph: Bool {
+        graph.scheme?.lowercased() == "https"
+            && GraphCloud.allCases.contains { $0.graphHost == graph.host?.lowercased() }
     }
 
     static func trimmed(_ url: URL) -> String {

@@ -16,12 +16,18 @@ public enum GraphError: Error, Equatable, Sendable {
     case retriesExhausted(request: String, attempts: Int, last: String)
     /// A transport failure that is not retried.
     case transport(request: String, reason: String)
+    /// A write whose answer was lost (connection closed, 5xx): it may or may not have happened.
+    case outcomeUnknown(request: String, reason: String)
     /// The response was not what Graph sends.
     case malformedResponse(request: String, reason: String)
     /// No usable credentials in the environment or options.
     case missingCredentials(String)
     /// The certificate PEM could not be used.
     case invalidCertificate(String)
+    /// Plain http to a host that is not this machine: credentials would cross the network in clear.
+    case insecureEndpoint(String)
+    /// Credentials would go to a host that is not one of the cloud's Microsoft hosts, and the user did not allow it.
+    case credentialsRefused(host: String, option: String)
 }
 
 extension GraphError: LocalizedError, CustomStringConvertible {
@@ -39,9 +45,16 @@ extension GraphError: LocalizedError, CustomStringConvertible {
         case .retriesExhausted(let request, let attempts, let last):
             "\(request) kept failing after \(attempts) attempts (last: \(last))"
         case .transport(let request, let reason): "\(request): \(reason)"
+        case .outcomeUnknown(let request, let reason):
+            "\(request): no answer (\(Self.firstLine(reason))); it may or may not have been applied: run the same command again to resume"
         case .malformedResponse(let request, let reason): "\(request): unexpected response: \(reason)"
         case .missingCredentials(let text): text
         case .invalidCertificate(let text): "client certificate: \(text)"
+        case .insecureEndpoint(let url):
+            "\(url) is plain http to another machine: use https (http is allowed only to this machine, 127.0.0.1 or ::1)"
+        case .credentialsRefused(let host, let option):
+            "not sending credentials to \(host): it is not one of this cloud's Microsoft hosts. If you trust it (the "
+                + "emulator, a proxy you run), say so with \(option) \(host)"
         }
     }
 
@@ -77,6 +90,23 @@ struct GraphErrorBody: Decodable {
 
 /// The least-privileged application permission each read needs (graph.md §1), named in 403 errors.
 public enum GraphPermissions {
+    /// The permission a write needs (graph.md §10; Learn pages cited beside the write requests in Provision).
+    public static func required(forPath path: String, method: String) -> String? {
+        guard method != "GET" else { return required(forPath: path) }
+        let path = path.lowercased()
+        let table: [(String, String)] = [
+            ("/identity/conditionalaccess/policies", "Policy.Read.All and Policy.ReadWrite.ConditionalAccess"),
+            ("/rolemanagement/directory/roleassignments", "RoleManagement.ReadWrite.Directory"),
+            ("/members/$ref", "GroupMember.ReadWrite.All (and RoleManagement.ReadWrite.Directory for a role-assignable group)"),
+            ("/groups", "Group.ReadWrite.All and RoleManagement.ReadWrite.Directory (role-assignable group)"),
+            ("/secrets/", "Key Vault secrets/set (Key Vault Secrets Officer)"),
+            ("/users/", "User-PasswordProfile.ReadWrite.All, with Privileged Authentication Administrator for an administrator's password"),
+            ("/users", "User.ReadWrite.All"),
+            ("/deployments/", "an Azure role that can deploy the resources (Monitoring Contributor on the resource group; for the diagnostic setting, Security Administrator or Global Administrator at tenant scope)"),
+        ]
+        return table.first { path.contains($0.0) }?.1
+    }
+
     public static func required(forPath path: String) -> String? {
         let path = path.lowercased()
         let table: [(String, String)] = [

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOHTTPCompression
 
 /// One HTTP request as the Graph client sends it.
 public struct GraphRequest: Sendable {
@@ -9,12 +10,16 @@ public struct GraphRequest: Sendable {
     public var url: URL
     public var headers: [(String, String)]
     public var body: Data?
+    /// The largest response body to accept (the transport's own cap applies too): small for sign-in answers.
+    public var maximumResponseBytes: Int?
 
-    public init(method: String = "GET", url: URL, headers: [(String, String)] = [], body: Data? = nil) {
+    public init(method: String = "GET", url: URL, headers: [(String, String)] = [], body: Data? = nil,
+                maximumResponseBytes: Int? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.maximumResponseBytes = maximumResponseBytes
     }
 
     /// `GET /v1.0/users` — what errors and logs name (never headers, so never a token).
@@ -44,6 +49,11 @@ public protocol HTTPTransport: Sendable {
 }
 
 /// AsyncHTTPClient: a timeout on every request, bodies read with `collect(upTo:)`. Call `shutdown()` when done.
+///
+/// Redirects are never followed: AsyncHTTPClient keeps the method and body of a POST on 307/308, even to another
+/// origin, which would hand a client secret or assertion to whichever host the redirect names. Graph's paging is
+/// `@odata.nextLink`, which the client follows itself within the Graph host. Compressed bodies are inflated only up
+/// to the body cap, so a small compressed answer cannot expand into gigabytes in memory.
 public final class AsyncHTTPTransport: HTTPTransport {
     let client: HTTPClient
     let maximumBodySize: Int
@@ -51,12 +61,17 @@ public final class AsyncHTTPTransport: HTTPTransport {
     public init(maximumBodySize: Int = 512 * 1024 * 1024) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(15), read: .seconds(120))
-        configuration.decompression = .enabled(limit: .none)
+        configuration.redirectConfiguration = .disallow
+        configuration.decompression = .enabled(limit: .size(maximumBodySize))
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.maximumBodySize = maximumBodySize
     }
 
     public func send(_ request: GraphRequest, timeout: Duration) async throws -> GraphResponse {
+        guard EndpointPolicy.isAllowedScheme(request.url) else {
+            throw GraphError.insecureEndpoint(request.url.absoluteString)
+        }
+        let limit = min(request.maximumResponseBytes ?? maximumBodySize, maximumBodySize)
         var outgoing = HTTPClientRequest(url: request.url.absoluteString)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
@@ -64,12 +79,18 @@ public final class AsyncHTTPTransport: HTTPTransport {
         let seconds = Int64(timeout.components.seconds)
         do {
             let response = try await client.execute(outgoing, timeout: .seconds(max(seconds, 1)))
-            let buffer = try await response.body.collect(upTo: maximumBodySize)
+            let buffer = try await response.body.collect(upTo: limit)
             var headers: [String: String] = [:]
             for header in response.headers { headers[header.name.lowercased()] = header.value }
             return GraphResponse(status: Int(response.status.code), headers: headers, body: Data(buffer.readableBytesView))
         } catch is CancellationError {
             throw CancellationError()
+        } catch let error as NIOHTTPDecompression.DecompressionError where error == .limit {
+            // Not retried: the same answer would inflate the same way.
+            throw GraphError.malformedResponse(
+                request: request.summary, reason: "the compressed response inflates past \(limit) bytes")
+        } catch is NIOTooManyBytesError {
+            throw GraphError.malformedResponse(request: request.summary, reason: "the response is larger than \(limit) bytes")
         } catch {
             // Connection refused or reset, timeouts, a truncated body: transient, so the client retries.
             throw TransportError(reason: "\(error)")

@@ -34,7 +34,7 @@ public struct SnapshotCapture: Sendable {
     static let userSelect = [
         "id", "displayName", "userPrincipalName", "userType", "accountEnabled", "onPremisesSyncEnabled",
         "onPremisesImmutableId", "passwordPolicies", "lastPasswordChangeDateTime", "createdDateTime", "signInActivity",
-        "assignedLicenses",
+        "assignedLicenses", "externalUserState", "creationType", "authorizationInfo",
     ]
     static let groupSelect = [
         "id", "displayName", "groupTypes", "membershipRule", "membershipRuleProcessingState", "isAssignableToRole",
@@ -75,6 +75,9 @@ public struct SnapshotCapture: Sendable {
         let results = try await client.concurrentMap(Self.directoryJobs) { job in (job.file, try await fetch(job)) }
         for (file, outcome) in results { record(outcome, as: file.rawValue, files: &files, statuses: &statuses) }
 
+        if let strengths = files[SnapshotFile.authenticationStrengths.rawValue] {
+            files[SnapshotFile.authenticationStrengths.rawValue] = try await withCombinationConfigurations(strengths)
+        }
         let directory = try SnapshotReader().read(from: MemorySource(files))
         for (id, outcome) in try await groupMembers(of: Self.referencedGroups(directory, extra: extraGroups), directory) {
             let name = SnapshotFile.groupMembers.rawValue
@@ -106,7 +109,8 @@ public struct SnapshotCapture: Sendable {
 
         let tenantID = directory.organization.id
         let manifest = Manifest(tenantId: tenantID, cloud: cloud, capturedAt: started, capturedBy: capturedBy,
-                                files: statuses)
+                                files: statuses, graphEndpoint: GraphEndpoints.trimmed(client.endpoints.graph),
+                                graphEndpointIsMicrosoft: client.endpoints.isMicrosoftGraph)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
@@ -132,6 +136,33 @@ public struct SnapshotCapture: Sendable {
             ($0["activityDateTime"] as? String ?? "") > ($1["activityDateTime"] as? String ?? "")
         }
         return .data(try JSONSerialization.data(withJSONObject: ["value": sorted], options: [.sortedKeys]))
+    }
+
+    /// Custom authentication strengths with their `combinationConfigurations` (FIDO2 key-model restrictions), a
+    /// relationship that the list leaves out: `GET /policies/authenticationStrengthPolicies/{id}/combinationConfigurations`
+    /// per custom strength (Learn, "List combinationConfigurations"; Policy.Read.All), stored in the policy object as
+    /// `$expand` would.
+    func withCombinationConfigurations(_ data: Data) async throws -> Data {
+        guard var document = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+            let policies = document["value"] as? [[String: Any]]
+        else { return data }
+        let custom = policies.compactMap { policy -> String? in
+            guard (policy["policyType"] as? String)?.caseInsensitiveCompare("builtIn") != .orderedSame else { return nil }
+            return policy["id"] as? String
+        }
+        guard !custom.isEmpty else { return data }
+        let configurations = try await client.concurrentMap(custom) { id in
+            (id, try await client.list("/policies/authenticationStrengthPolicies/\(id)/combinationConfigurations"))
+        }
+        var byID: [String: [[String: Any]]] = [:]
+        for (id, page) in configurations { byID[id] = Self.values(page) }
+        document["value"] = policies.map { policy -> [String: Any] in
+            guard let id = policy["id"] as? String, let list = byID[id] else { return policy }
+            var policy = policy
+            policy["combinationConfigurations"] = list
+            return policy
+        }
+        return try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])
     }
 
     /// The scheduled query rules (log alerts) of every subscription the credentials can read, in one `value` list:
@@ -180,14 +211,20 @@ public struct SnapshotCapture: Sendable {
 
     func fetch(_ job: Job) async throws -> Outcome {
         if job.file == .users {
-            do {
-                return .data(try await list(job.file, job.path, job.query))
-            } catch let error as GraphError where Self.refusal(error)?.status == "notLicensed" {
-                // Without Entra ID P1 Graph refuses signInActivity: read the users without it (graph.md §1).
-                var query = job.query
-                query.select.removeAll { $0 == "signInActivity" }
-                return .data(try await list(job.file, job.path, query))
+            var query = job.query
+            for _ in 0..<2 {
+                do {
+                    return .data(try await list(job.file, job.path, query))
+                } catch let error as GraphError where Self.refusal(error)?.status == "notLicensed" {
+                    // Without Entra ID P1 Graph refuses signInActivity: read the users without it (graph.md §1).
+                    query.select.removeAll { $0 == "signInActivity" }
+                } catch GraphError.http(_, 400, _, let message?) where message.contains("authorizationInfo") {
+                    // Learn documents authorizationInfo (certificate user ids) on the beta user resource; a v1.0
+                    // that does not know the property refuses the whole request: read the users without it.
+                    query.select.removeAll { $0 == "authorizationInfo" }
+                }
             }
+            return .data(try await list(job.file, job.path, query))
         }
         guard !job.file.isRequired else {
             return .data(job.isList ? try await list(job.file, job.path, job.query) : try await client.object(job.path))

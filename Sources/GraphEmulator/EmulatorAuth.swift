@@ -7,8 +7,8 @@ extension GraphEmulator {
         .json(status, ["error": code, "error_description": description])
     }
 
-    func issue() async -> EmulatorResponse {
-        .json(200, ["token_type": "Bearer", "expires_in": 3599, "access_token": await state.issueToken()])
+    func issue(_ grant: EmulatorGrant) async -> EmulatorResponse {
+        .json(200, ["token_type": "Bearer", "expires_in": 3599, "access_token": await state.issueToken(grant)])
     }
 
     /// `POST /{tenant}/oauth2/v2.0/token`: client credentials (secret or signed assertion) and device code.
@@ -26,7 +26,7 @@ extension GraphEmulator {
                 if let problem = verify(assertion: assertion, clientID: clientID, audience: audience) {
                     return Self.oauthError(401, "invalid_client", problem)
                 }
-                return await issue()
+                return await issue(options.applicationGrant)
             }
             guard let secret = form["client_secret"], !secret.isEmpty else {
                 return Self.oauthError(401, "invalid_client",
@@ -39,14 +39,21 @@ extension GraphEmulator {
                 return Self.oauthError(401, "invalid_client",
                                        "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.")
             }
-            return await issue()
+            return await issue(options.applicationGrant)
+        case "password":
+            // Resource Owner Password Credentials: a person's own sign-in with the password (no permissions to write).
+            guard let username = form["username"], let password = form["password"],
+                  await writes.checkPassword(userPrincipalName: username, password: password) else {
+                return Self.oauthError(400, "invalid_grant", "AADSTS50126: Error validating credentials due to invalid username or password.")
+            }
+            return await issue(EmulatorGrant(permissions: []))
         case "urn:ietf:params:oauth:grant-type:device_code":
             switch await state.poll(form["device_code"] ?? "", pendingPolls: options.deviceCodePendingPolls) {
             case .unknown: return Self.oauthError(400, "bad_verification_code", "AADSTS70000: The device code is not known.")
             case .expired: return Self.oauthError(400, "expired_token", "AADSTS70020: The provided value for the input parameter 'device_code' is not valid. This device code has expired.")
             case .pending: return Self.oauthError(400, "authorization_pending", "AADSTS70016: OAuth 2.0 device flow error. Authorization is pending.")
             case .slowDown: return Self.oauthError(400, "slow_down", "Polling too fast.")
-            case .signedIn: return await issue()
+            case .signedIn: return await issue(options.delegatedGrant)
             }
         default:
             return Self.oauthError(400, "unsupported_grant_type", "AADSTS70003: The app requested an unsupported grant type.")

@@ -16,13 +16,20 @@ extension GraphEmulator {
         "/providers/microsoft.aadiam/diagnosticsettings": .diagnosticSettings,
     ]
 
-    func serve(resource: String, request: EmulatorRequest) -> EmulatorResponse {
+    func serve(resource: String, request: EmulatorRequest, overlays: [String: JSONList] = [:]) -> EmulatorResponse {
         let lower = resource.lowercased()
+        func list(_ name: String) -> [[String: Any]]? { overlays[name]?.items ?? store.lists[name] }
+        func exists(_ id: String, in file: SnapshotFile) -> Bool {
+            list(file.rawValue)?.contains { ($0["id"] as? String)?.lowercased() == id } ?? false
+        }
+        func page(_ all: [[String: Any]], file: String, request: EmulatorRequest, isChanged: Bool = false) -> EmulatorResponse {
+            self.page(all, file: file, request: request, isChanged: overlays[file] != nil)
+        }
         let parts = lower.split(separator: "/").map(String.init)
         if lower == "/policies/identitysecuritydefaultsenforcementpolicy" {
             let name = SnapshotFile.securityDefaults.rawValue
             if let refusal = refusal(for: name) { return refusal }
-            guard let object = store.objects[name] ?? store.lists[name]?.first else { return notFound(resource) }
+            guard let object = store.objects[name] ?? list(name)?.first else { return notFound(resource) }
             return .json(200, object)
         }
         if let file = Self.listRoutes[lower] {
@@ -31,12 +38,18 @@ extension GraphEmulator {
                let refusal = refusal(for: SnapshotFile.signIns.rawValue) {
                 return refusal
             }
-            guard let items = store.lists[file.rawValue] else { return notFound(resource) }
+            guard let items = list(file.rawValue) else { return notFound(resource) }
+            if file == .authenticationStrengths {
+                // combinationConfigurations is a relationship: Graph's list leaves it out (the snapshot keeps it in
+                // the policy object, as `$expand` would); it is served under its own path below.
+                let listed = items.map { $0.filter { $0.key != "combinationConfigurations" } }
+                return page(listed, file: lower, request: request)
+            }
             return page(items, file: file.rawValue, request: request)
         }
         // ARM: one emulated subscription holding the snapshot's scheduled query rules.
         if lower == "/subscriptions" {
-            guard store.lists[SnapshotFile.alertRules.rawValue] != nil else { return page([], file: lower, request: request) }
+            guard list(SnapshotFile.alertRules.rawValue) != nil else { return page([], file: lower, request: request) }
             let subscription: [String: Any] = [
                 "id": "/subscriptions/\(Self.subscriptionID)", "subscriptionId": Self.subscriptionID,
                 "displayName": "Emulated subscription", "state": "Enabled",
@@ -47,20 +60,30 @@ extension GraphEmulator {
            parts[4] == "scheduledqueryrules" {
             let name = SnapshotFile.alertRules.rawValue
             if let refusal = refusal(for: name) { return refusal }
-            guard parts[1] == Self.subscriptionID, let items = store.lists[name] else { return notFound(resource) }
+            guard parts[1] == Self.subscriptionID, let items = list(name) else { return notFound(resource) }
             return page(items, file: name, request: request)
         }
         if parts.count == 3, parts[0] == "groups", parts[2] == "members" {
             let key = "\(SnapshotFile.groupMembers.rawValue)/\(parts[1])"
-            guard let items = store.lists[key] ?? (exists(parts[1], in: .groups) ? [] : nil) else {
+            guard let items = list(key) ?? (exists(parts[1], in: .groups) ? [] : nil) else {
                 return notFound(resource)
             }
             return page(items, file: key, request: request)
         }
+        // A custom strength's combinationConfigurations: the list the snapshot stores inside the policy object.
+        if parts.count == 4, parts[0] == "policies", parts[1] == "authenticationstrengthpolicies",
+           parts[3] == "combinationconfigurations" {
+            let name = SnapshotFile.authenticationStrengths.rawValue
+            if let refusal = refusal(for: name) { return refusal }
+            guard let policy = store.lists[name]?.first(where: { ($0["id"] as? String)?.lowercased() == parts[2] }) else {
+                return notFound(resource)
+            }
+            return page(policy["combinationConfigurations"] as? [[String: Any]] ?? [], file: lower, request: request)
+        }
         if parts.count == 4, parts[0] == "users", parts[2] == "authentication", parts[3] == "methods" {
             if let refusal = refusal(for: SnapshotFile.authenticationMethods.rawValue) { return refusal }
             let key = "\(SnapshotFile.authenticationMethods.rawValue)/\(parts[1])"
-            guard let items = store.lists[key] ?? (exists(parts[1], in: .users) ? [] : nil) else {
+            guard let items = list(key) ?? (exists(parts[1], in: .users) ? [] : nil) else {
                 return notFound(resource)
             }
             return page(items, file: key, request: request)
@@ -69,10 +92,6 @@ extension GraphEmulator {
     }
 
     static let subscriptionID = "00000000-0000-4000-8000-00000000a1e7"
-
-    func exists(_ id: String, in file: SnapshotFile) -> Bool {
-        store.lists[file.rawValue]?.contains { ($0["id"] as? String)?.lowercased() == id } ?? false
-    }
 
     func notFound(_ resource: String) -> EmulatorResponse {
         .graphError(404, "Request_ResourceNotFound", "Resource '\(resource)' does not exist.")
@@ -100,7 +119,7 @@ extension GraphEmulator {
     }
 
     /// `$filter`, `$select`, `$top` and `$skiptoken` over a list.
-    func page(_ all: [[String: Any]], file: String, request: EmulatorRequest) -> EmulatorResponse {
+    func page(_ all: [[String: Any]], file: String, request: EmulatorRequest, isChanged: Bool = false) -> EmulatorResponse {
         var indices = Array(all.indices)
         if let filter = request.query["$filter"] {
             guard let clauses = Self.clauses(filter) else {
@@ -125,7 +144,7 @@ extension GraphEmulator {
             Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } + ["id"])
         }
         let allKept = keep.map { keep in (store.keys[file] ?? []).allSatisfy { keep.contains($0) || $0.hasPrefix("@odata.") } } ?? true
-        if allKept, let encoded = store.encoded[file], encoded.count == all.count {
+        if allKept, !isChanged, let encoded = store.encoded[file], encoded.count == all.count {
             // Every key survives $select: join the items' JSON encoded at load time.
             var body = Data(#"{"@odata.context":"#.utf8) + Self.jsonString(context)
             if let nextLink { body += Data(#","@odata.nextLink":"#.utf8) + Self.jsonString(nextLink) }

@@ -25,11 +25,22 @@ public struct EmulatorOptions: Sendable {
     public var deviceCodeLifetime: Int
     /// Polls answered `authorization_pending` (then one `slow_down`) before a device code is signed in.
     public var deviceCodePendingPolls: Int
+    /// What app-only tokens (client credentials) may write; reads are never checked.
+    public var applicationGrant: EmulatorGrant
+    /// What a person signed in with a device code may write.
+    public var delegatedGrant: EmulatorGrant
+    /// Fault injector: the answer to the Nth successful write is never sent (the connection is closed) and every
+    /// later request is dropped the same way until `GraphEmulator.heal()`, as if the network died after step N.
+    /// 0 = never.
+    public var killAfterWrites: Int
+    /// Policy ids whose `policyApplies` the What If endpoint reports the other way round (a planted disagreement).
+    public var whatIfDisagreements: [String] = []
 
     public init(pageSize: Int = 100, throttleEvery: Int = 0, failEvery: Int = 0, retryAfterSeconds: Int = 1,
                 clientID: String? = nil, clientSecret: String? = nil, certificate: EmulatorCertificate? = nil,
                 failingPaths: [String] = [], unlicensedFiles: [String] = [], deviceCodeLifetime: Int = 900,
-                deviceCodePendingPolls: Int = 1) {
+                deviceCodePendingPolls: Int = 1, applicationGrant: EmulatorGrant = .unrestricted,
+                delegatedGrant: EmulatorGrant = .unrestricted, killAfterWrites: Int = 0) {
         self.pageSize = max(1, pageSize)
         self.throttleEvery = throttleEvery
         self.failEvery = failEvery
@@ -41,6 +52,9 @@ public struct EmulatorOptions: Sendable {
         self.unlicensedFiles = unlicensedFiles
         self.deviceCodeLifetime = deviceCodeLifetime
         self.deviceCodePendingPolls = deviceCodePendingPolls
+        self.applicationGrant = applicationGrant
+        self.delegatedGrant = delegatedGrant
+        self.killAfterWrites = killAfterWrites
     }
 }
 

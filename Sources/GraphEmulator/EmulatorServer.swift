@@ -4,6 +4,9 @@ import Hummingbird
 import Logging
 import NIOCore
 
+/// Thrown while writing a response to drop the connection (the fault injector).
+struct EmulatorFault: Error {}
+
 /// The emulator on Hummingbird: every request goes to `GraphEmulator.handle`.
 public struct EmulatorServer: Sendable {
     public let emulator: GraphEmulator
@@ -41,6 +44,11 @@ public struct EmulatorServer: Sendable {
             let answer = await emulator.handle(EmulatorRequest(
                 method: request.method.rawValue, path: request.uri.path, query: query, headers: headers,
                 body: Data(body.readableBytesView), baseURL: "http://\(authority)"))
+            if answer.dropsConnection {
+                // The fault injector: a head that promises a body, then the connection is closed without one.
+                return Response(status: .ok, headers: [.contentType: "application/json"],
+                                body: ResponseBody(contentLength: 64) { _ in throw EmulatorFault() })
+            }
             var fields = HTTPFields()
             for (name, value) in answer.headers {
                 if let fieldName = HTTPField.Name(name) { fields[fieldName] = value }
@@ -50,6 +58,8 @@ public struct EmulatorServer: Sendable {
         }
         router.get("**", use: handler)
         router.post("**", use: handler)
+        router.put("**", use: handler)
+        router.patch("**", use: handler)
         return router
     }
 

@@ -3,7 +3,7 @@ import Foundation
 /// The emulator's mutable state: the request counter, issued tokens and pending device codes.
 actor EmulatorState {
     var graphRequests = 0
-    var tokens: Set<String> = []
+    var tokens: [String: EmulatorGrant] = [:]
     var deviceCodes: [String: DeviceCode] = [:]
 
     struct DeviceCode {
@@ -16,13 +16,13 @@ actor EmulatorState {
         return graphRequests
     }
 
-    func issueToken() -> String {
+    func issueToken(_ grant: EmulatorGrant) -> String {
         let token = "emulator-" + UUID().uuidString + UUID().uuidString
-        tokens.insert(token)
+        tokens[token] = grant
         return token
     }
 
-    func isValid(_ token: String) -> Bool { tokens.contains(token) }
+    func grant(for token: String) -> EmulatorGrant? { tokens[token] }
 
     func startDeviceCode(lifetime: Int) -> String {
         let code = "device-" + UUID().uuidString

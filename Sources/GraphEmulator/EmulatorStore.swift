@@ -1,5 +1,6 @@
 import EntraModel
 import Foundation
+import SafeInput
 
 /// A snapshot folder held as Graph would return it: lists of JSON objects, by file.
 /// Immutable after loading, so shared freely between requests.
@@ -21,9 +22,18 @@ final class EmulatorStore: @unchecked Sendable {
         var objects: [String: [String: Any]] = [:]
         var encoded: [String: [Data]] = [:]
         func parse(_ url: URL, name: String) throws -> Any {
-            let data = try Data(contentsOf: url)
+            let data: Data
+            do throws(InputFileError) {
+                data = try InputFile.read(atPath: url.path, limit: InputFile.snapshotFileLimit)
+            } catch {
+                throw SnapshotError.unreadable(file: name, reason: error.reason)
+            }
             guard let utf8 = TextEncoding.utf8(data) else {
                 throw SnapshotError.unreadable(file: name, reason: "not UTF-8 or UTF-16 text")
+            }
+            guard JSONNesting.isWithin(utf8) else {
+                throw SnapshotError.malformed(
+                    file: name, jsonPath: "$", reason: "nested more than \(JSONValue.maximumDepth) levels deep")
             }
             let json: Any
             do {

@@ -109,9 +109,10 @@ public struct Coverage: Sendable {
                     federatedByDomain[domain] = federated
                 }
             }
-            let key = ClassKey(
-                federated: federated, synchronized: user.isSynchronized,
-                methods: methods.isEmpty ? nil : methods[Directory.normalized(user.id)])
+            // The methods as the evaluator reads them (usable now, a certificate binding); most users have none.
+            let registered = methods[Directory.normalized(user.id)] == nil
+                ? nil : directory.authenticationMethods(ofUser: user.id, at: evaluator.now)
+            let key = ClassKey(federated: federated, synchronized: user.isSynchronized, methods: registered)
             let index: Int
             if let existing = classIndex[key] {
                 index = existing
@@ -143,7 +144,7 @@ public struct Coverage: Sendable {
                             evaluated += 1
                             let outcome = population.outcome(of: context, for: classUsers)
                             // Conditional Access, then Microsoft's mandatory MFA (`Simulation.outcome`).
-                            let mandatory = Simulation.mandatoryMFA(resource: resource, capabilities: context.capabilities ?? [])
+                            let mandatory = Simulation.mandatoryMFA(resource: resource, capabilities: outcome.capabilities)
                             deniedUsers = mandatory == nil ? outcome.blocked : classUsers
                             seen[context] = deniedUsers
                         }
@@ -154,12 +155,14 @@ public struct Coverage: Sendable {
                 }
             }
             for (alias, id) in Self.gapResources {
+                // As for the users the directory does not hold (below): the password and terms of use only.
                 let context = SignInContext(userID: representative.id, resource: id, clientApp: "browser", platform: "windows",
                                             ipAddress: untrusted?.ipAddress, country: untrusted?.country,
-                                            device: .unregistered, capabilities: [])
+                                            device: .unregistered, capabilities: [.termsOfUse])
                 evaluated += 1
                 let outcome = population.outcome(of: context, for: classUsers)
-                open[alias, default: none].formUnion(classUsers.subtracting(outcome.blocked).subtracting(outcome.withControls))
+                let closed = outcome.blockedOrRequiring { !$0.hasPrefix("termsOfUse:") }
+                open[alias, default: none].formUnion(classUsers.subtracting(closed))
             }
         }
         self.denied = denied
@@ -176,10 +179,17 @@ public struct Coverage: Sendable {
                 }.map(\.rawValue)
             }
             for (alias, id) in Self.gapResources {
+                // A person with only the password can still accept terms of use: a policy that asks for nothing
+                // else leaves the application open.
                 let context = SignInContext(userID: user.id, resource: id, clientApp: "browser", platform: "windows",
                                             ipAddress: untrusted?.ipAddress, country: untrusted?.country,
-                                            device: .unregistered, capabilities: [])
-                if evaluator.evaluate(context).decision == .grant { result.open.append(alias) }
+                                            device: .unregistered, capabilities: [.termsOfUse])
+                let evaluation = evaluator.evaluate(context)
+                if evaluation.decision != .block,
+                    evaluation.requiredControls.allSatisfy({ $0.hasPrefix("termsOfUse:") })
+                {
+                    result.open.append(alias)
+                }
             }
             strays[index] = result
         }

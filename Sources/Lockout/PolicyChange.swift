@@ -1,5 +1,6 @@
 import EntraModel
 import Foundation
+import SafeInput
 
 public enum PolicyFileError: Error, Equatable, Sendable, CustomStringConvertible {
     case unreadable(file: String, reason: String)
@@ -34,8 +35,11 @@ public enum PolicyChange {
                 files = [path]
             }
             for file in files {
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    throw PolicyFileError.unreadable(file: file, reason: "cannot read the file")
+                let data: Data
+                do throws(InputFileError) {
+                    data = try InputFile.read(atPath: file, limit: InputFile.policyFileLimit)
+                } catch {
+                    throw PolicyFileError.unreadable(file: file, reason: error.reason)
                 }
                 do {
                     for policy in try decode(data) { loaded.append((policy, file)) }

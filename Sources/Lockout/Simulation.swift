@@ -8,7 +8,9 @@ public struct Simulation: Sendable {
     /// The policies as they would be (after a `--policy` change), already compiled into `evaluator`; nil = the
     /// tenant's.
     public let policies: [ConditionalAccessPolicy]?
-    private let trustedAddress: String?
+    /// Where the scenarios sign in from: the tenant's trusted network and country (spec/evaluation.md, "Failure
+    /// scenarios"), and for `untrusted-network` an address and a country in no named location.
+    public let trustedNetwork: (ip: String?, country: String)
     private let untrustedAddress: String
     private let untrustedCountry: String
 
@@ -16,8 +18,9 @@ public struct Simulation: Sendable {
         // A changed set of policies is compiled once here rather than on every sign-in.
         self.evaluator = policies.map { Evaluator(directory: evaluator.directory, now: evaluator.now, policies: $0) } ?? evaluator
         self.policies = policies
-        let locations = evaluator.directory.snapshot.namedLocations ?? []
-        trustedAddress = locations.first { $0.kind == .ip && $0.isTrusted }?.ipRanges.first.flatMap(NetworkPicker.hostAddress)
+        let snapshot = evaluator.directory.snapshot
+        let locations = snapshot.namedLocations ?? []
+        trustedNetwork = NetworkPicker.trustedNetwork(locations, organization: snapshot.organization)
         untrustedAddress = NetworkPicker.addressOutside(locations)
         untrustedCountry = NetworkPicker.countryOutside(locations)
     }
@@ -52,50 +55,37 @@ public struct Simulation: Sendable {
         if scenario == .onPremOutage, federated || user.isSynchronized {
             return (nil, federated
                 ? "cannot authenticate: \(domain?.id ?? "its domain") is federated and on-premises is down"
-                : "cannot authenticate: the account is synchronized from on-premises AD, which is down")
+                : "cannot authenticate: the account is synchronized from on-premises AD, which is down; whether it "
+                    + "signs in with password hash synchronization (cloud) or pass-through authentication (on-premises "
+                    + "agents) is not in the snapshot, so it is counted as unable")
         }
         let managedDevice = Device(isRegistered: true, isCompliant: true, isHybridJoined: true, properties: [:])
         let device = scenario == .deviceComplianceOutage ? Device.unregistered : managedDevice
-        var capabilities = baseCapabilities(of: user, device: device)
-        switch scenario {
-        case .mfaOutage:
-            capabilities.subtract([.mfa, .phishingResistantMfa])
-        case .phoneMFAOutage:
-            let strong = evaluator.directory.snapshot.authenticationMethods[user.id.lowercased()]?
-                .contains(where: \.isPhishingResistant) ?? false
-            capabilities.subtract([.mfa, .phishingResistantMfa])
-            if strong { capabilities.formUnion([.mfa, .phishingResistantMfa]) }
-        case .deviceComplianceOutage:
-            capabilities.subtract([.compliantDevice, .domainJoinedDevice])
-        default:
-            break
-        }
         var context = SignInContext(
             userID: user.id, resource: resource.applicationID, clientApp: resource.clientApp, platform: "windows",
-            device: device, capabilities: capabilities)
+            ipAddress: trustedNetwork.ip, country: trustedNetwork.country, device: device,
+            capabilities: assumedCapabilities(of: user))
         switch scenario {
+        case .mfaOutage: context.outage = .allMFA
+        case .phoneMFAOutage: context.outage = .phoneMFA
         case .untrustedNetwork:
             context.ipAddress = untrustedAddress
             context.country = untrustedCountry
         case .riskFlagged:
-            context.ipAddress = trustedAddress
             context.userRisk = "high"
             context.signInRisk = "high"
         default:
-            context.ipAddress = trustedAddress
+            break
         }
         return (context, nil)
     }
 
-    /// Registered methods and the device give the capabilities; a user whose methods the snapshot does not hold
-    /// (snapshots capture methods for emergency accounts only) is assumed to have ordinary MFA, as every admin
-    /// must under mandatory MFA.
-    func baseCapabilities(of user: User, device: Device) -> Set<Capability> {
-        var capabilities = evaluator.capabilities(ofUser: user.id, device: device) ?? [.mfa]
-        capabilities.formUnion([.termsOfUse, .passwordChange])
-        if device.isCompliant { capabilities.insert(.compliantDevice) }
-        if device.isHybridJoined { capabilities.insert(.domainJoinedDevice) }
-        return capabilities
+    /// nil — the registered methods decide — when the snapshot holds the user's methods (emergency accounts).
+    /// Snapshots capture methods for emergency accounts only; any other administrator is assumed to have ordinary
+    /// (phone-based) MFA, as every admin must under mandatory MFA.
+    func assumedCapabilities(of user: User) -> Set<Capability>? {
+        guard evaluator.directory.authenticationMethods(ofUser: user.id, at: evaluator.now) == nil else { return nil }
+        return [.mfa, .termsOfUse, .passwordChange]
     }
 
     /// Microsoft's mandatory MFA for the Azure portal, the Entra and Intune admin centers (October 2024) and the
@@ -116,15 +106,17 @@ public struct Simulation: Sendable {
     public func outcome(of context: SignInContext, resource: AdminResource) -> Outcome {
         let evaluation = evaluator.evaluate(context)
         return Self.outcome(evaluation.decision, blockReasons: evaluation.blockReasons,
-                            requiredControls: evaluation.requiredControls, context: context, resource: resource)
+                            requiredControls: evaluation.requiredControls, capabilities: evaluation.capabilities,
+                            resource: resource)
     }
 
-    static func outcome(_ decision: Decision, blockReasons: [String], requiredControls: [String], context: SignInContext,
-                        resource: AdminResource) -> Outcome {
+    /// `capabilities`: those the decision used (`Evaluation.capabilities`).
+    static func outcome(_ decision: Decision, blockReasons: [String], requiredControls: [String],
+                        capabilities: Set<Capability>?, resource: AdminResource) -> Outcome {
         switch decision {
         case .block: return .blocked(blockReasons.isEmpty ? ["blocked by Conditional Access"] : blockReasons)
         case .grant, .grantWithControls:
-            if let mandatory = Self.mandatoryMFA(resource: resource, capabilities: context.capabilities ?? []) {
+            if let mandatory = Self.mandatoryMFA(resource: resource, capabilities: capabilities ?? []) {
                 return .blocked([mandatory])
             }
             return .signedIn(requiredControls)
@@ -134,15 +126,14 @@ public struct Simulation: Sendable {
 
 /// Picks addresses and countries for the scenarios from the tenant's named locations.
 enum NetworkPicker {
-    /// An address inside a CIDR range: the network address + 1 for IPv4 (`10.0.0.0/8` → `10.0.0.1`).
-    static func hostAddress(_ cidr: String) -> String? {
-        let address = String(cidr.split(separator: "/").first ?? "")
-        guard !address.isEmpty else { return nil }
-        if address.contains(":") { return address.hasSuffix("::") ? address + "1" : address }
-        var octets = address.split(separator: ".").compactMap { Int($0) }
-        guard octets.count == 4 else { return nil }
-        if octets[3] < 254 { octets[3] += 1 }
-        return octets.map(String.init).joined(separator: ".")
+    /// The tenant's trusted network (spec/evaluation.md, "Failure scenarios"): the first usable address of the first
+    /// trusted IP location's first range — inside it also for /32, /31 and IPv6 /128 — and the tenant's country
+    /// (`organization.countryLetterCode`, else US), so no scenario lands in an "unknown country" location.
+    static func trustedNetwork(_ locations: [NamedLocation], organization: Organization) -> (ip: String?, country: String) {
+        let country = organization.countryLetterCode.flatMap { $0.count == 2 ? $0.uppercased() : nil } ?? "US"
+        let address = locations.first { $0.kind == .ip && $0.isTrusted && !$0.ipRanges.isEmpty }?.ipRanges
+            .lazy.compactMap(CIDRRange.init).first?.firstUsableAddress.description
+        return (address, country)
     }
 
     static let candidateAddresses = ["198.51.100.23", "203.0.113.77", "192.0.2.44", "100.64.12.34", "172.31.250.9"]

@@ -10,6 +10,7 @@ extension Simulation {
                          population: PopulationEvaluator) -> [Outcome] {
         let directory = evaluator.directory
         let methods = directory.snapshot.authenticationMethods
+        let now = evaluator.now
         var outcomes = [Outcome](repeating: .cannotAuthenticate("cannot authenticate"), count: users.count)
         var groups: [SignInGroupKey: (context: SignInContext, users: Bitset, members: [(index: Int, position: Int)])] = [:]
         for (index, user) in users.enumerated() {
@@ -22,7 +23,10 @@ extension Simulation {
                 outcomes[index] = outcome(of: context, resource: resource)
                 continue
             }
-            let key = SignInGroupKey(context, methods: methods.isEmpty ? nil : methods[Directory.normalized(user.id)])
+            // The methods as the evaluator reads them (usable now, a certificate binding); most users have none.
+            let registered = methods[Directory.normalized(user.id)] == nil
+                ? nil : directory.authenticationMethods(ofUser: user.id, at: now)
+            let key = SignInGroupKey(context, methods: registered)
             groups[key, default: (context, Bitset(capacity: population.userCount), [])].users.insert(position)
             groups[key]?.members.append((index, position))
         }
@@ -31,8 +35,8 @@ extension Simulation {
             for (index, position) in group.members {
                 let details = outcome.details(of: position)
                 outcomes[index] = Self.outcome(details.decision, blockReasons: details.blockReasons,
-                                               requiredControls: details.requiredControls, context: group.context,
-                                               resource: resource)
+                                               requiredControls: details.requiredControls,
+                                               capabilities: outcome.capabilities, resource: resource)
             }
         }
         return outcomes

@@ -1,4 +1,5 @@
 import Foundation
+import SafeInput
 
 /// How a log file's text is encoded, as its first bytes tell.
 public enum LogEncoding: String, Sendable, Codable {
@@ -20,8 +21,12 @@ final class LogByteReader {
     init(path: String, chunkSize: Int = 4 << 20) throws {
         self.path = path
         self.chunkSize = max(chunkSize, 16)
-        descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw LogScanError.unreadable(file: path, reason: String(cString: strerror(errno))) }
+        do throws(InputFileError) {
+            // A regular file, not followed through a symbolic link: streamed, so no size cap.
+            descriptor = try InputFile.open(atPath: path)
+        } catch {
+            throw LogScanError.unreadable(file: path, reason: error.reason)
+        }
     }
 
     deinit { close(descriptor) }

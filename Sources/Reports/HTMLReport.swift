@@ -11,7 +11,13 @@ struct HTMLReport {
         let title = "Emergency access audit — \(tenant.displayName ?? tenant.id)"
         var body: [String] = []
         body.append("<header><h1>\(xml(title))</h1>")
-        body.append("<p class=\"meta\">Source: \(xml(tenant.source))\(tenant.capturedAt.map { " · captured \(xml($0))" } ?? "") · tenant \(xml(tenant.id)) · breakglass \(xml(report.tool.version))</p>")
+        body.append("<p class=\"meta\">Source: \(xml(tenant.provenance)) · tenant \(xml(tenant.id)) · breakglass \(xml(report.tool.version))</p>")
+        if tenant.emulated == true {
+            body.append("<p class=\"meta\"><strong>EMULATED DATA: not read from Microsoft Graph.</strong></p>")
+        }
+        if let configuration = report.configuration {
+            body.append("<p class=\"meta\">Emergency accounts declared in \(xml(configuration))</p>")
+        }
         let accounts = report.emergencyAccounts.map {
             "<li><code>\(xml($0.userPrincipalName ?? $0.id))</code>\($0.declared ? "" : " <span class=\"tag\">discovered</span>")</li>"
         }

@@ -8,10 +8,13 @@ struct MarkdownReport {
 
     func render() -> String {
         let tenant = report.tenant
-        var lines = [
+        var source = "Source: \(escape(tenant.provenance)) · breakglass \(report.tool.version)"
+        if tenant.emulated == true { source += "\n\n**EMULATED DATA: not read from Microsoft Graph.**" }
+        if let configuration = report.configuration { source += "\n\nEmergency accounts declared in `\(configuration)`" }
+        var lines: [String] = [
             "# Emergency access audit — \(escape(tenant.displayName ?? tenant.id))",
             "",
-            "Source: \(tenant.source)\(tenant.capturedAt.map { ", captured \($0)" } ?? "") · breakglass \(report.tool.version)",
+            source,
             "",
             "Emergency accounts: " + (report.emergencyAccounts.isEmpty ? "none found"
                 : report.emergencyAccounts.map { "`\($0.userPrincipalName ?? $0.id)`" + ($0.declared ? "" : " (discovered)") }

@@ -30,8 +30,15 @@ public struct ReportRenderer: Sendable {
         case .json: JSONReport.render(report)
         case .markdown: MarkdownReport(report: report, options: options).render()
         case .html: HTMLReport(report: report, options: options).render()
-        case .sarif: SARIFReport.render(report.results, toolVersion: report.tool.version, catalogue: options.catalogue)
-        case .junit: JUnitReport.render(report.results, suite: "breakglass \(report.tenant.displayName ?? report.tenant.id)", strict: options.strict)
+        case .sarif:
+            SARIFReport.render(report.results, toolVersion: report.tool.version, catalogue: options.catalogue,
+                               emulated: report.tenant.emulated == true, configuration: report.configuration)
+        case .junit:
+            JUnitReport.render(
+                report.results,
+                suite: "breakglass \(report.tenant.displayName ?? report.tenant.id)"
+                    + (report.tenant.emulated == true ? " (emulated)" : ""),
+                strict: options.strict)
         }
     }
 }

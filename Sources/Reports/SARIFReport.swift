@@ -23,7 +23,8 @@ public enum SARIFReport {
         }
     }
 
-    public static func render(_ results: [AuditReport.Result], toolVersion: String, catalogue: [CheckMetadata]) -> String {
+    public static func render(_ results: [AuditReport.Result], toolVersion: String, catalogue: [CheckMetadata],
+                              emulated: Bool = false, configuration: String? = nil) -> String {
         let rules: [JSONValue] = catalogue.map { check in
             .object([
                 "id": .string(check.id),
@@ -49,7 +50,7 @@ public enum SARIFReport {
             var object: [String: JSONValue] = [
                 "ruleId": .string(result.check),
                 "level": .string(level(result)),
-                "message": ["text": .string(result.message)],
+                "message": ["text": .string((emulated ? "[emulated data, not Microsoft Graph] " : "") + result.message)],
                 "locations": [["logicalLocations": .array(locations)]],
                 "partialFingerprints": [
                     "breakglass/v1": .string([result.check, result.subject.id, result.related?.id ?? ""].joined(separator: "|")),
@@ -59,17 +60,22 @@ public enum SARIFReport {
             if let ruleIndex = index[result.check] { object["ruleIndex"] = .number(Double(ruleIndex)) }
             return .object(object)
         }
+        var run: [String: JSONValue] = [
+            "tool": ["driver": [
+                "name": "breakglass", "version": .string(toolVersion),
+                "informationUri": "https://learn.microsoft.com/entra/identity/role-based-access-control/security-emergency-access",
+                "rules": .array(rules),
+            ]],
+            "results": .array(sarifResults),
+        ]
+        var properties: [String: JSONValue] = [:]
+        if emulated { properties["emulated"] = true }
+        if let configuration { properties["configuration"] = .string(configuration) }
+        if !properties.isEmpty { run["properties"] = .object(properties) }
         let document: JSONValue = [
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
-            "runs": [[
-                "tool": ["driver": [
-                    "name": "breakglass", "version": .string(toolVersion),
-                    "informationUri": "https://learn.microsoft.com/entra/identity/role-based-access-control/security-emergency-access",
-                    "rules": .array(rules),
-                ]],
-                "results": .array(sarifResults),
-            ]],
+            "runs": [.object(run)],
         ]
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

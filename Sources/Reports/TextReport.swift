@@ -12,7 +12,11 @@ struct TextReport {
         var lines: [String] = []
         let tenant = report.tenant
         lines.append(paint.bold("breakglass \(report.tool.version) — \(tenant.displayName ?? tenant.id)")
-            + paint.dim(" (\(tenant.source)\(tenant.capturedAt.map { ", captured \($0)" } ?? ""))"))
+            + paint.dim(" (\(tenant.provenance))"))
+        if tenant.emulated == true {
+            lines.append(paint.bold("EMULATED DATA: not read from Microsoft Graph; this is not a real tenant's posture."))
+        }
+        if let configuration = report.configuration { lines.append("Emergency accounts declared in \(configuration)") }
         let accounts = report.emergencyAccounts.map { ($0.userPrincipalName ?? $0.id) + ($0.declared ? "" : " (discovered)") }
         lines.append("Emergency accounts: " + (accounts.isEmpty ? "none found" : accounts.joined(separator: ", ")))
 

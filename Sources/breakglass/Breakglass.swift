@@ -13,7 +13,8 @@ struct Breakglass: AsyncParsableCommand {
         subcommands: [
             AuditCommand.self, ExplainCommand.self, ChecksCommand.self, SnapshotCommand.self, SimulateCommand.self,
             WhatIfCommand.self, GateCommand.self, BenchCommand.self, PasswordCommand.self, CustodyCommand.self, ExportCommand.self,
-            LogsCommand.self, EmulateCommand.self,
+            LogsCommand.self, EmulateCommand.self, RunbookCommand.self, CustodianCommand.self, ProvisionCommand.self,
+            RotateCommand.self,
         ]
     )
 

@@ -163,16 +163,38 @@ public struct Directory: Sendable {
                 }
             }
         }
-        // Role assignments are the active, unexpiring assignments; add those the instances did not already give.
+        // Role assignments are what was active at capture, without dates; add those the instances do not describe.
+        // An assignment that a schedule instance describes is dated by it: once that instance has ended (`--as-of`
+        // after its end), the undated assignment must not bring the role back as permanent.
         for (principal, path) in principals {
             for assignment in assignmentsByPrincipal[principal] ?? [] {
                 let template = templateID(assignment.roleDefinitionId)
                 let scope = assignment.directoryScopeId ?? "/"
                 if holdings.contains(where: { $0.roleTemplateID == template && $0.scope == scope && $0.path == path }) { continue }
+                if isDatedByInstance(assignment, principal: principal) { continue }
                 holdings.append(RoleHolding(roleTemplateID: template, scope: scope, path: path, kind: .assigned, endDateTime: nil))
             }
         }
         return holdings
+    }
+
+    /// Whether a schedule instance (active at any time) describes the same principal, role and scope as the
+    /// assignment: then the instance's dates decide whether it is active.
+    private func isDatedByInstance(_ assignment: RoleAssignment, principal: String) -> Bool {
+        guard let instances = instancesByPrincipal[principal] else { return false }
+        let template = templateID(assignment.roleDefinitionId)
+        let scope = assignment.directoryScopeId ?? "/"
+        return instances.contains {
+            templateID($0.roleDefinitionId) == template && ($0.directoryScopeId ?? "/") == scope
+        }
+    }
+
+    /// Whether Conditional Access counts the role in `include/excludeRoles`: built-in roles only (Learn, "Users and
+    /// groups": custom roles and administrative-unit-scoped assignments are not supported). nil when the role
+    /// definitions do not list the role.
+    public func isBuiltInRole(_ templateID: String) -> Bool? {
+        guard let definition = role(templateID) else { return nil }
+        return definition.isBuiltIn ?? true
     }
 
     /// Eligible-only (PIM) assignments of the user: not active until activated. nil when eligibility is unknown.
@@ -202,7 +224,9 @@ public struct Directory: Sendable {
         let template = Self.normalized(templateID)
         var principals: Set<String> = []
         for assignment in snapshot.roleAssignments where self.templateID(assignment.roleDefinitionId) == template {
-            principals.insert(Self.normalized(assignment.principalId))
+            let principal = Self.normalized(assignment.principalId)
+            if isDatedByInstance(assignment, principal: principal) { continue }
+            principals.insert(principal)
         }
         for instance in snapshot.roleAssignmentScheduleInstances ?? []
         where self.templateID(instance.roleDefinitionId) == template {
@@ -228,6 +252,28 @@ public struct Directory: Sendable {
         }
         return byID.values.sorted { $0.name.lowercased() < $1.name.lowercased() }
     }
+
+    // MARK: Authentication methods
+
+    /// The methods the user can sign in with at `date`: the registered ones that are usable then (an expired, used or
+    /// not yet valid Temporary Access Pass is not a method), plus certificate-based authentication when a certificate
+    /// is bound to the account (`authorizationInfo.certificateUserIds`: CBA is not listed under
+    /// `/authentication/methods`). nil when the snapshot does not hold the user's methods.
+    public func authenticationMethods(ofUser userID: String, at date: Date) -> [AuthenticationMethod]? {
+        let user = self.user(idOrUPN: userID)
+        let id = Self.normalized(user?.id ?? userID)
+        guard var methods = snapshot.authenticationMethods[id] else { return nil }
+        methods = methods.filter { $0.isUsable(at: date) }
+        if let user, user.hasCertificateBinding, !methods.contains(where: { $0.kind == "x509Certificate" }) {
+            methods.append(.certificateBinding(certificateAuthenticationBinding))
+        }
+        return methods
+    }
+
+    /// How the tenant's certificate-based authentication binding counts a certificate sign-in. The tenant's x509
+    /// method policy is not in the snapshot, so the binding is unknown: Entra's default is single-factor (Learn,
+    /// "Microsoft Entra certificate-based authentication: authentication binding").
+    public var certificateAuthenticationBinding: AuthenticationMethod.CertificateBinding { .unknown }
 
     public func templateID(_ roleDefinitionID: String) -> String {
         role(roleDefinitionID)?.template ?? Self.normalized(roleDefinitionID)

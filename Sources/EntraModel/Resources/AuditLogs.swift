@@ -47,13 +47,23 @@ public struct DirectoryAudit: Decodable, Sendable, Hashable {
 
     public struct InitiatedBy: Decodable, Sendable, Hashable {
         public var user: Actor?
-        public var app: Actor?
+        public var app: AppIdentity?
     }
 
+    /// v1.0 `userIdentity` (the fields read here).
     public struct Actor: Decodable, Sendable, Hashable {
         public var id: String?
         public var userPrincipalName: String?
         public var displayName: String?
+        public var ipAddress: String?
+    }
+
+    /// v1.0 `appIdentity`: an application that made the change (Learn, "appIdentity resource type").
+    public struct AppIdentity: Decodable, Sendable, Hashable {
+        public var appId: String?
+        public var displayName: String?
+        public var servicePrincipalId: String?
+        public var servicePrincipalName: String?
     }
 
     public struct TargetResource: Decodable, Sendable, Hashable {

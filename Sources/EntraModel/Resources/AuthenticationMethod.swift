@@ -8,6 +8,34 @@ public struct AuthenticationMethod: Decodable, Sendable, Hashable {
     public var kind: String
     public var displayName: String?
     public var phoneType: String?
+    /// FIDO2: the key model's Authenticator Attestation GUID, what `allowedAAGUIDs` restrictions match.
+    public var aaGuid: String?
+    /// Microsoft Authenticator: null when the device is not registered for passwordless phone sign-in (Learn,
+    /// "microsoftAuthenticatorAuthenticationMethod resource type"); also set on other kinds.
+    public var createdDateTime: Date?
+    /// Temporary Access Pass (Learn, "temporaryAccessPassAuthenticationMethod resource type"): whether it was usable
+    /// when captured and why not (`Expired`, `OneTimeUsed`, `NotYetValid`, `DisabledByPolicy`), and its window.
+    public var isUsable: Bool?
+    public var methodUsabilityReason: String?
+    public var startDateTime: Date?
+    public var lifetimeInMinutes: Int?
+    /// Set on the certificate-based authentication method derived from `authorizationInfo.certificateUserIds`.
+    public var certificateBinding: CertificateBinding?
+
+    /// Whether Entra counts a certificate sign-in as multifactor (the tenant's CBA authentication binding).
+    public enum CertificateBinding: String, Sendable, Hashable {
+        case multiFactor, singleFactor
+        /// The binding is not in the snapshot: treated as single-factor, Entra's default.
+        case unknown
+    }
+
+    /// Certificate-based authentication for a user with a bound certificate.
+    public static func certificateBinding(_ binding: CertificateBinding) -> AuthenticationMethod {
+        var method = AuthenticationMethod(kind: "x509Certificate", id: nil,
+                                          displayName: "certificate (authorizationInfo.certificateUserIds)")
+        method.certificateBinding = binding
+        return method
+    }
 
     public init(kind: String, id: String? = nil, displayName: String? = nil) {
         self.kind = kind
@@ -16,7 +44,8 @@ public struct AuthenticationMethod: Decodable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, displayName, phoneType, model
+        case id, displayName, phoneType, model, aaGuid, createdDateTime, isUsable, methodUsabilityReason
+        case startDateTime, lifetimeInMinutes
         case odataType = "@odata.type"
     }
 
@@ -26,16 +55,51 @@ public struct AuthenticationMethod: Decodable, Sendable, Hashable {
         displayName = try c.decodeIfPresent(String.self, forKey: .displayName)
             ?? c.decodeIfPresent(String.self, forKey: .model)
         phoneType = try c.decodeIfPresent(String.self, forKey: .phoneType)
+        aaGuid = try c.decodeIfPresent(String.self, forKey: .aaGuid)
+        createdDateTime = try c.decodeIfPresent(Date.self, forKey: .createdDateTime)
+        isUsable = try c.decodeIfPresent(Bool.self, forKey: .isUsable)
+        methodUsabilityReason = try c.decodeIfPresent(String.self, forKey: .methodUsabilityReason)
+        startDateTime = try c.decodeIfPresent(Date.self, forKey: .startDateTime)
+        lifetimeInMinutes = try c.decodeIfPresent(Int.self, forKey: .lifetimeInMinutes)
         var type = try c.decodeIfPresent(String.self, forKey: .odataType) ?? "unknown"
         if type.hasPrefix("#microsoft.graph.") { type.removeFirst("#microsoft.graph.".count) }
         if type.hasSuffix("AuthenticationMethod") { type.removeLast("AuthenticationMethod".count) }
         kind = type
     }
 
+    /// Whether the method can be used at `date`. Only a Temporary Access Pass expires: one that was expired, used up
+    /// (`OneTimeUsed`) or disabled when captured, or whose window does not contain `date`, is not a method.
+    public func isUsable(at date: Date) -> Bool {
+        guard kind == "temporaryAccessPass" else { return true }
+        if isUsable == false, methodUsabilityReason?.caseInsensitiveCompare("NotYetValid") != .orderedSame {
+            return false
+        }
+        if let start = startDateTime {
+            if date < start { return false }
+            if let minutes = lifetimeInMinutes, date >= start.addingTimeInterval(TimeInterval(minutes) * 60) {
+                return false
+            }
+        } else if isUsable == false {
+            return false
+        }
+        return true
+    }
+
+    /// Works without a phone: FIDO2 keys and passkeys, Windows Hello, platform credentials, certificates, hardware
+    /// OATH tokens, a Temporary Access Pass and the password (spec/evaluation.md, `phone-mfa-outage`).
+    public var isPhoneIndependent: Bool {
+        ["fido2", "x509Certificate", "windowsHelloForBusiness", "platformCredential", "hardwareOath",
+         "temporaryAccessPass", "password"].contains(kind)
+    }
+
+    /// Microsoft Authenticator registered for passwordless phone sign-in (`createdDateTime` set).
+    public var isPhoneSignIn: Bool { kind == "microsoftAuthenticator" && createdDateTime != nil }
+
     /// FIDO2 security keys and passkeys, certificate-based authentication, Windows Hello for Business and platform
     /// credentials: methods bound to hardware that a phishing site cannot replay.
     public var isPhishingResistant: Bool {
-        ["fido2", "x509Certificate", "windowsHelloForBusiness", "platformCredential"].contains(kind)
+        if kind == "x509Certificate", let binding = certificateBinding { return binding == .multiFactor }
+        return ["fido2", "x509Certificate", "windowsHelloForBusiness", "platformCredential"].contains(kind)
     }
 
     /// Methods tied to one person's phone or mailbox.
@@ -53,10 +117,12 @@ public struct AuthenticationMethod: Decodable, Sendable, Hashable {
     public var strengthCombinations: [String] {
         switch kind {
         case "fido2": ["fido2"]
-        case "x509Certificate": ["x509CertificateMultiFactor"]
+        case "x509Certificate": certificateBinding.map { $0 == .multiFactor } ?? true
+            ? ["x509CertificateMultiFactor"] : ["x509CertificateSingleFactor"]
         case "windowsHelloForBusiness": ["windowsHelloForBusiness"]
         case "platformCredential": ["windowsHelloForBusiness"]
-        case "microsoftAuthenticator": ["password,microsoftAuthenticatorPush", "deviceBasedPush"]
+        case "microsoftAuthenticator": isPhoneSignIn
+            ? ["password,microsoftAuthenticatorPush", "deviceBasedPush"] : ["password,microsoftAuthenticatorPush"]
         case "softwareOath": ["password,softwareOath"]
         case "hardwareOath": ["password,hardwareOath"]
         case "phone": phoneType?.lowercased() == "mobile" || phoneType == nil

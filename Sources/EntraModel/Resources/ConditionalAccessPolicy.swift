@@ -65,6 +65,8 @@ extension ConditionalAccessPolicy {
         public var locations: Locations?
         public var userRiskLevels: [String]
         public var signInRiskLevels: [String]
+        /// `minor`, `moderate`, `elevated` (Graph sends the flags comma-joined in one string).
+        public var insiderRiskLevels: [String]
         public var devices: Devices?
         /// Service principals targeted (workload identity policies). A user sign-in is never one of them.
         public var clientApplications: JSONValue?
@@ -74,7 +76,8 @@ extension ConditionalAccessPolicy {
 
         public init(users: Users = .init(), applications: Applications = .init(), clientAppTypes: [String] = ["all"],
                     platforms: Platforms? = nil, locations: Locations? = nil, userRiskLevels: [String] = [],
-                    signInRiskLevels: [String] = [], devices: Devices? = nil, unmodeled: [String] = []) {
+                    signInRiskLevels: [String] = [], insiderRiskLevels: [String] = [], devices: Devices? = nil,
+                    unmodeled: [String] = []) {
             self.users = users
             self.applications = applications
             self.clientAppTypes = clientAppTypes
@@ -82,13 +85,14 @@ extension ConditionalAccessPolicy {
             self.locations = locations
             self.userRiskLevels = userRiskLevels
             self.signInRiskLevels = signInRiskLevels
+            self.insiderRiskLevels = insiderRiskLevels
             self.devices = devices
             self.unmodeled = unmodeled
         }
 
         static let modelled: Set<String> = [
             "users", "applications", "clientAppTypes", "platforms", "locations", "userRiskLevels", "signInRiskLevels",
-            "devices", "clientApplications",
+            "insiderRiskLevels", "devices", "clientApplications",
         ]
 
         public init(from decoder: any Decoder) throws {
@@ -102,6 +106,9 @@ extension ConditionalAccessPolicy {
             locations = try container.decodeIfPresent(Locations.self, forKey: key("locations"))
             userRiskLevels = try container.lenientList(String.self, forKey: key("userRiskLevels"))
             signInRiskLevels = try container.lenientList(String.self, forKey: key("signInRiskLevels"))
+            insiderRiskLevels = try container.lenientList(String.self, forKey: key("insiderRiskLevels"))
+                .flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+                .filter { !$0.isEmpty }
             devices = try container.decodeIfPresent(Devices.self, forKey: key("devices"))
             clientApplications = try container.decodeIfPresent(JSONValue.self, forKey: key("clientApplications"))
             var unmodeled: [String] = []

@@ -8,12 +8,55 @@ public struct Group: Codable, Sendable, Hashable, Identifiable {
     public var membershipRule: String?
     public var membershipRuleProcessingState: String?
     public var isAssignableToRole: Bool?
+    /// Whether `isAssignableToRole` was in the file at all. Graph returns `"isAssignableToRole": null` for groups not
+    /// created role-assignable (seen in real PowerShell exports): present and null means not role-assignable; absent
+    /// (not selected) means unknown.
+    public var isAssignableToRoleKnown: Bool
     public var securityEnabled: Bool?
     public var onPremisesSyncEnabled: Bool?
 
     public init(id: String, displayName: String? = nil) {
         self.id = id
         self.displayName = displayName
+        isAssignableToRoleKnown = false
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, displayName, groupTypes, membershipRule, membershipRuleProcessingState, isAssignableToRole
+        case securityEnabled, onPremisesSyncEnabled
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        displayName = try c.decodeIfPresent(String.self, forKey: .displayName)
+        groupTypes = try c.decodeIfPresent([String].self, forKey: .groupTypes)
+        membershipRule = try c.decodeIfPresent(String.self, forKey: .membershipRule)
+        membershipRuleProcessingState = try c.decodeIfPresent(String.self, forKey: .membershipRuleProcessingState)
+        isAssignableToRole = try c.decodeIfPresent(Bool.self, forKey: .isAssignableToRole)
+        isAssignableToRoleKnown = c.contains(.isAssignableToRole)
+        securityEnabled = try c.decodeIfPresent(Bool.self, forKey: .securityEnabled)
+        onPremisesSyncEnabled = try c.decodeIfPresent(Bool.self, forKey: .onPremisesSyncEnabled)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encodeIfPresent(displayName, forKey: .displayName)
+        try c.encodeIfPresent(groupTypes, forKey: .groupTypes)
+        try c.encodeIfPresent(membershipRule, forKey: .membershipRule)
+        try c.encodeIfPresent(membershipRuleProcessingState, forKey: .membershipRuleProcessingState)
+        if isAssignableToRoleKnown || isAssignableToRole != nil {
+            try c.encode(isAssignableToRole, forKey: .isAssignableToRole)
+        }
+        try c.encodeIfPresent(securityEnabled, forKey: .securityEnabled)
+        try c.encodeIfPresent(onPremisesSyncEnabled, forKey: .onPremisesSyncEnabled)
+    }
+
+    /// Role-assignable: true, false, or nil when the snapshot does not say (the property was not selected).
+    public var roleAssignable: Bool? {
+        if let isAssignableToRole { return isAssignableToRole }
+        return isAssignableToRoleKnown ? false : nil
     }
 
     public var name: String { displayName ?? id }

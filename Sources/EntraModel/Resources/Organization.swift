@@ -6,6 +6,9 @@ public struct Organization: Codable, Sendable, Hashable {
     public var displayName: String?
     public var verifiedDomains: [VerifiedDomain]?
     public var onPremisesSyncEnabled: Bool?
+    /// ISO 3166 alpha-2 code of the organization's country: where a failure scenario signs in from when the tenant
+    /// names no trusted network (spec/evaluation.md, "Failure scenarios").
+    public var countryLetterCode: String?
 
     public struct VerifiedDomain: Codable, Sendable, Hashable {
         public var name: String

@@ -18,6 +18,15 @@ public struct User: Codable, Sendable, Hashable, Identifiable {
     public var assignedLicenses: [AssignedLicense]?
     public var externalUserState: String?
     public var creationType: String?
+    /// Certificate-based authentication binds a certificate to the user through these identifiers; CBA is not a
+    /// registered method in `/authentication/methods` (Learn, "authorizationInfo resource type").
+    public var authorizationInfo: AuthorizationInfo?
+
+    public struct AuthorizationInfo: Codable, Sendable, Hashable {
+        public var certificateUserIds: [String]?
+
+        public init(certificateUserIds: [String]?) { self.certificateUserIds = certificateUserIds }
+    }
 
     public struct SignInActivity: Codable, Sendable, Hashable {
         public var lastSignInDateTime: Date?
@@ -55,6 +64,9 @@ public struct User: Codable, Sendable, Hashable, Identifiable {
     public var isSynchronized: Bool {
         onPremisesSyncEnabled == true || !(onPremisesImmutableId ?? "").isEmpty
     }
+
+    /// The user can present a certificate bound to the account (`authorizationInfo.certificateUserIds`).
+    public var hasCertificateBinding: Bool { !(authorizationInfo?.certificateUserIds ?? []).isEmpty }
 
     public var upnDomain: String? {
         guard let upn = userPrincipalName, let at = upn.lastIndex(of: "@") else { return nil }

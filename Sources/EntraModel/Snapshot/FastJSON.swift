@@ -151,7 +151,7 @@ struct FastJSON {
 
     /// Skips any value; false when the bytes are not JSON.
     mutating func skipValue(depth: Int = 0) -> Bool {
-        guard depth < 512, let byte = peek() else { return false }
+        guard depth < JSONValue.maximumDepth, let byte = peek() else { return false }
         switch byte {
         case 0x22: return string() != nil
         case 0x7B:

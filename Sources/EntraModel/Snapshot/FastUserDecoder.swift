@@ -73,6 +73,7 @@ enum FastUserDecoder {
             case 15 where json.equals(key, "createdDateTime"): return optionalDate(&json, into: &user.createdDateTime)
             case 16 where json.equals(key, "passwordPolicies"): return optionalString(&json, into: &user.passwordPolicies)
             case 16 where json.equals(key, "assignedLicenses"): return licences(&json, into: &user)
+            case 17 where json.equals(key, "authorizationInfo"): return authorizationInfo(&json, into: &user)
             case 17 where json.equals(key, "userPrincipalName"): return optionalString(&json, into: &user.userPrincipalName)
             case 17 where json.equals(key, "externalUserState"): return optionalString(&json, into: &user.externalUserState)
             case 21 where json.equals(key, "onPremisesSyncEnabled"): return optionalBool(&json, into: &user.onPremisesSyncEnabled)
@@ -101,6 +102,25 @@ enum FastUserDecoder {
             return json.skipValue()
         }
         user.signInActivity = activity
+        return ok
+    }
+
+    private static func authorizationInfo(_ json: inout FastJSON, into user: inout User) -> Bool {
+        if json.consumeNull() { return true }
+        var ids: [String]?
+        let ok = json.object { json, key in
+            guard json.equals(key, "certificateUserIds") else { return json.skipValue() }
+            if json.consumeNull() { return true }
+            var list: [String] = []
+            let ok = json.array { json in
+                guard let id = json.string() else { return false }
+                list.append(id)
+                return true
+            }
+            ids = list
+            return ok
+        }
+        user.authorizationInfo = User.AuthorizationInfo(certificateUserIds: ids)
         return ok
     }
 

@@ -51,6 +51,13 @@ public struct Manifest: Codable, Sendable, Hashable {
     public var capturedAt: Date?
     public var capturedBy: String?
     public var files: [String: FileEntry]?
+    /// The Graph base URL the capture read (`https://graph.microsoft.com`, or an emulator's address).
+    public var graphEndpoint: String?
+    /// Whether `graphEndpoint` is one of Microsoft's Graph hosts; false for an emulator or any other host.
+    public var graphEndpointIsMicrosoft: Bool?
+
+    /// A capture from a Graph endpoint that is not Microsoft's: its reports say "emulated".
+    public var isEmulated: Bool { graphEndpointIsMicrosoft == false }
 
     public struct FileEntry: Codable, Sendable, Hashable {
         /// `ok`, `forbidden`, `notLicensed` or `error`.
@@ -70,6 +77,13 @@ public struct Manifest: Codable, Sendable, Hashable {
         self.capturedAt = capturedAt
         self.capturedBy = capturedBy
         self.files = files
+    }
+
+    public init(tenantId: String?, cloud: String?, capturedAt: Date?, capturedBy: String?,
+                files: [String: FileEntry]? = nil, graphEndpoint: String?, graphEndpointIsMicrosoft: Bool?) {
+        self.init(tenantId: tenantId, cloud: cloud, capturedAt: capturedAt, capturedBy: capturedBy, files: files)
+        self.graphEndpoint = graphEndpoint
+        self.graphEndpointIsMicrosoft = graphEndpointIsMicrosoft
     }
 }
 

@@ -28,6 +28,9 @@ extension SnapshotError: LocalizedError, CustomStringConvertible {
 extension SnapshotError {
     /// Names the JSON path and the problem of a decoding error, as a person would want to read it.
     static func from(_ error: any Error, file: String) -> SnapshotError {
+        if let nesting = error as? JSONNestingError {
+            return .malformed(file: file, jsonPath: nesting.path, reason: "nested more than \(nesting.limit) levels deep")
+        }
         guard let error = error as? DecodingError else {
             return .unreadable(file: file, reason: "\(error)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SafeInput
 
 /// Where a snapshot's files come from: a folder, or files held in memory (the demo tenant, a live capture).
 public protocol SnapshotSource: Sendable {
@@ -20,12 +21,12 @@ public struct FolderSource: SnapshotSource {
     }
 
     public func data(at path: String) throws -> Data? {
-        let file = url.appendingPathComponent(path)
-        guard FileManager.default.fileExists(atPath: file.path) else { return nil }
-        do {
-            return try Data(contentsOf: file)
+        do throws(InputFileError) {
+            return try InputFile.read(atPath: url.appendingPathComponent(path).path, limit: InputFile.snapshotFileLimit)
+        } catch .missing {
+            return nil
         } catch {
-            throw SnapshotError.unreadable(file: path, reason: error.localizedDescription)
+            throw SnapshotError.unreadable(file: path, reason: error.reason)
         }
     }
 

@@ -31,8 +31,11 @@ struct BG032ExclusionGroupSafe: Check {
             if group.isSynchronized {
                 return fail(subject, "\(group.name) is synchronized from on-premises Active Directory, which controls its members.")
             }
-            guard let assignable = group.isAssignableToRole else {
-                return unknown(subject, "groups.json does not say whether \(group.name) is role-assignable.")
+            // Graph sends `"isAssignableToRole": null` for groups not created role-assignable: present and null is
+            // "no"; only an absent property (not selected in the export) leaves it unknown.
+            guard let assignable = group.roleAssignable else {
+                return unknown(subject, "groups.json does not say whether \(group.name) is role-assignable "
+                    + "(isAssignableToRole was not selected).")
             }
             if !assignable {
                 return warn(subject, "\(group.name) is not role-assignable: any Groups Administrator or owner can change its members.")

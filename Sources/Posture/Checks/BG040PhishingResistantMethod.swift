@@ -27,6 +27,16 @@ struct BG040PhishingResistantMethod: Check {
             if !strong.isEmpty {
                 return pass(account.subject, "\(user.name) has \(Set(strong).sorted().joinedAsList) registered.")
             }
+            // Certificate-based authentication shows as `authorizationInfo.certificateUserIds`, not as a registered
+            // method; it is phishing-resistant MFA only under a multifactor authentication binding.
+            if let certificate = methods.first(where: { $0.certificateBinding != nil }) {
+                let binding = certificate.certificateBinding == .singleFactor
+                    ? "the tenant's certificate authentication binding makes it single-factor"
+                    : "whether it counts as multifactor depends on the tenant's certificate authentication binding, "
+                        + "which the snapshot does not hold (single-factor by default)"
+                return warn(account.subject, "\(user.name) signs in with a certificate "
+                    + "(authorizationInfo.certificateUserIds) and has no other phishing-resistant method; \(binding).")
+            }
             if !required {
                 return notApplicable(account.subject, "\(user.name) has no phishing-resistant method; informational because requirePhishingResistantMfa is false — it cannot pass mandatory MFA for the admin portals.")
             }

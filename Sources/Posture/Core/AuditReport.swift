@@ -9,6 +9,8 @@ public struct AuditReport: Sendable, Codable, Hashable {
     public var emergencyAccounts: [Account]
     public var summary: Summary
     public var results: [Result]
+    /// The file that declared the emergency accounts (`gate`: `--config FILE` or `REF:FILE`); nil when not said.
+    public var configuration: String?
 
     public struct Tool: Sendable, Codable, Hashable {
         public var name = "breakglass"
@@ -21,6 +23,17 @@ public struct AuditReport: Sendable, Codable, Hashable {
         /// `snapshot`, `live` or `demo`.
         public var source: String
         public var capturedAt: String?
+        /// The Graph endpoint the snapshot was captured from, when manifest.json records it.
+        public var graphEndpoint: String?
+        /// True when that endpoint is not Microsoft Graph (the emulator): the data is not a real tenant's.
+        public var emulated: Bool?
+
+        /// `snapshot, captured …` and, for an emulated capture, where it came from.
+        public var provenance: String {
+            var text = source + (capturedAt.map { ", captured \($0)" } ?? "")
+            if emulated == true { text += ", EMULATED: read from \(graphEndpoint ?? "an emulator"), not Microsoft Graph" }
+            return text
+        }
     }
 
     public struct Account: Sendable, Codable, Hashable {
@@ -70,12 +83,15 @@ public struct AuditReport: Sendable, Codable, Hashable {
         public var remediation: String
     }
 
-    public init(context: TenantContext, findings: [Finding], version: String) {
+    public init(context: TenantContext, findings: [Finding], version: String, configuration: String? = nil) {
         tool = Tool(version: version)
         let organization = context.snapshot.organization
+        let manifest = context.snapshot.manifest
         tenant = Tenant(
             id: organization.id, displayName: organization.displayName, source: context.source,
-            capturedAt: context.snapshot.capturedAt.map(GraphDate.format))
+            capturedAt: context.snapshot.capturedAt.map(GraphDate.format), graphEndpoint: manifest?.graphEndpoint,
+            emulated: manifest?.graphEndpointIsMicrosoft.map { !$0 })
+        self.configuration = configuration
         emergencyAccounts = context.emergencyAccounts.map {
             Account(id: $0.user?.id ?? $0.id, userPrincipalName: $0.user?.userPrincipalName, declared: $0.declared)
         }

@@ -12,7 +12,7 @@ public enum Catalogue {
         BG034RiskPolicies(), BG035SecurityDefaults(), BG036UndeclaredExclusions(),
         BG040PhishingResistantMethod(), BG041NoPersonalMethods(),
         BG050SignInLogsExported(), BG051AlertRule(),
-        BG060RotatedAfterUse(), BG061PasswordAge(), BG062RecentDrill(), BG063RoutineUse(),
+        BG060RotatedAfterUse(), BG061PasswordAge(), BG062RecentDrill(), BG063RoutineUse(), BG064RunbookCurrent(),
         BG070ScenarioRecovery(),
     ]
 

@@ -28,9 +28,11 @@ extension Check {
 }
 
 extension TenantContext {
-    /// The user's registered authentication methods, or nil when the snapshot does not hold them.
+    /// The methods the user can sign in with at `now`, or nil when the snapshot does not hold them: the registered
+    /// ones that are usable (no expired or used Temporary Access Pass) and certificate-based authentication when a
+    /// certificate is bound to the account (`Directory.authenticationMethods(ofUser:at:)`).
     public func methods(of user: User) -> [AuthenticationMethod]? {
-        snapshot.authenticationMethods[user.id.lowercased()]
+        directory.authenticationMethods(ofUser: user.id, at: now)
     }
 
     /// Why the methods are unknown, for an `unknown` result.

@@ -1,4 +1,6 @@
+import CYaml
 import Foundation
+import SafeInput
 import Yams
 
 /// `breakglass.yml` (spec/config.md). Secrets are never in it: it names environment variables.
@@ -10,6 +12,7 @@ public struct Configuration: Sendable, Hashable {
     public var guidance = Guidance()
     public var custody = Custody()
     public var monitoring = Monitoring()
+    public var runbook = Runbook()
 
     public init() {}
 
@@ -47,14 +50,43 @@ public struct Configuration: Sendable, Hashable {
     }
 
     public struct Custody: Sendable, Hashable {
+        /// k: how many share sheets recover a password.
         public var threshold = 2
-        public var custodians: [String] = []
+        public var custodians: [Custodian] = []
+        /// How many distinct custodians must sign a plan before `apply` runs it.
+        public var approvals = 2
 
         public init() {}
+
+        public var custodianNames: [String] { custodians.map(\.name) }
+    }
+
+    /// A custodian: a name (as a bare list item, the older form) or `{name, publicKey}`, where `publicKey` is the
+    /// `ed25519:…` line `breakglass custodian enroll` prints.
+    public struct Custodian: Sendable, Hashable {
+        public var name: String
+        public var publicKey: String?
+
+        public init(name: String, publicKey: String? = nil) {
+            self.name = name
+            self.publicKey = publicKey
+        }
     }
 
     public struct Monitoring: Sendable, Hashable {
         public var notify: [Notifier] = []
+
+        public init() {}
+    }
+
+    /// What the printed runbook says about people (`breakglass runbook`), and where the current one is kept (BG064).
+    public struct Runbook: Sendable, Hashable {
+        /// Who may authorise use of the emergency accounts (names or roles, as the organisation says them).
+        public var authorizers: [String] = []
+        /// Where each custodian keeps their share sheet, by custodian name.
+        public var sheetLocations: [String: String] = [:]
+        /// The runbook on file (relative to the configuration file), which `audit` compares with the tenant.
+        public var file: String?
 
         public init() {}
     }
@@ -94,17 +126,22 @@ extension Configuration {
     public static let clouds = ["global", "usgov", "usgovhigh", "dod", "china"]
 
     public static func load(_ url: URL) throws -> Configuration {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ConfigurationError.unreadable(file: url.path, reason: "cannot read the file")
-        }
+        let data = try InputFile.read(atPath: url.path, limit: InputFile.configurationLimit)
         return try parse(String(decoding: data, as: UTF8.self), file: url.lastPathComponent)
     }
 
     /// Parses and validates strictly: an unknown key or a wrong type names the key and its line.
     public static func parse(_ yaml: String, file: String = "breakglass.yml") throws -> Configuration {
+        guard yaml.utf8.count <= InputFile.configurationLimit else {
+            throw ConfigurationError.unreadable(
+                file: file, reason: "larger than \(InputFile.describe(bytes: InputFile.configurationLimit))")
+        }
+        if let line = firstAnchorOrAlias(in: yaml) {
+            // An alias repeats its anchor's node: nested, they make a small file stand for exponentially many
+            // nodes, and composing them takes exponential time. This file has no use for them.
+            throw ConfigurationError.notYAML(
+                file: file, line: line, reason: "YAML anchors and aliases (&name, *name) are not allowed in this file")
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -147,7 +184,32 @@ extension Configuration {
                 try reader.mapping(value, path: path) { key, value, path in
                     switch key {
                     case "threshold": config.custody.threshold = try reader.int(value, path, range: 2...255)
-                    case "custodians": config.custody.custodians = try reader.sequence(value, path) { try reader.string($0, $1) }
+                    case "approvals": config.custody.approvals = try reader.int(value, path, range: 1...255)
+                    case "custodians":
+                        config.custody.custodians = try reader.sequence(value, path) { item, itemPath in
+                            if case .scalar = item { return Custodian(name: try reader.string(item, itemPath)) }
+                            var custodian = Custodian(name: "")
+                            try reader.mapping(item, path: itemPath) { key, value, path in
+                                switch key {
+                                case "name": custodian.name = try reader.string(value, path)
+                                case "publicKey":
+                                    let key = try reader.string(value, path)
+                                    guard key.hasPrefix("ed25519:"), let raw = Data(base64Encoded: String(key.dropFirst(8))),
+                                          raw.count == 32 else {
+                                        throw reader.invalid(value, path, "must be the ed25519:… line `breakglass custodian enroll` printed")
+                                    }
+                                    custodian.publicKey = key
+                                default: return false
+                                }
+                                return true
+                            }
+                            guard !custodian.name.isEmpty else { throw reader.invalid(item, itemPath, "needs a name") }
+                            return custodian
+                        }
+                        let names = config.custody.custodians.map { $0.name.lowercased() }
+                        if Set(names).count != names.count {
+                            throw reader.invalid(value, path, "names a custodian twice")
+                        }
                     default: return false
                     }
                     return true
@@ -177,11 +239,62 @@ extension Configuration {
                     }
                     return true
                 }
+            case "runbook": try config.runbook.read(value, path, reader)
             default: return false
             }
             return true
         }
         return config
+    }
+}
+
+extension Configuration.Runbook {
+    fileprivate mutating func read(_ node: Node, _ path: String, _ reader: YAMLReader) throws {
+        try reader.mapping(node, path: path) { key, value, path in
+            switch key {
+            case "authorizers": authorizers = try reader.sequence(value, path) { try reader.string($0, $1) }
+            case "file": file = try reader.string(value, path)
+            case "sheetLocations":
+                var locations: [String: String] = [:]
+                try reader.mapping(value, path: path) { name, location, path in
+                    locations[name] = try reader.string(location, path)
+                    return true
+                }
+                sheetLocations = locations
+            default: return false
+            }
+            return true
+        }
+    }
+}
+
+extension Configuration {
+    /// The line of the first anchor (`&name`) or alias (`*name`), from libyaml's event stream: linear in the text,
+    /// before anything is composed (composing a document of nested aliases takes time exponential in its size).
+    /// Nil when there is none, or when the text is not YAML (the composer then reports the error).
+    static func firstAnchorOrAlias(in yaml: String) -> Int? {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else { return nil }
+        defer { yaml_parser_delete(&parser) }
+        let bytes = Array(yaml.utf8)
+        return bytes.withUnsafeBufferPointer { buffer -> Int? in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            while true {
+                var event = yaml_event_t()
+                guard yaml_parser_parse(&parser, &event) == 1 else { return nil }
+                defer { yaml_event_delete(&event) }
+                let hasAnchor: Bool
+                switch event.type {
+                case YAML_STREAM_END_EVENT: return nil
+                case YAML_ALIAS_EVENT: hasAnchor = true
+                case YAML_SCALAR_EVENT: hasAnchor = event.data.scalar.anchor != nil
+                case YAML_SEQUENCE_START_EVENT: hasAnchor = event.data.sequence_start.anchor != nil
+                case YAML_MAPPING_START_EVENT: hasAnchor = event.data.mapping_start.anchor != nil
+                default: hasAnchor = false
+                }
+                if hasAnchor { return Int(event.start_mark.line) + 1 }
+            }
+        }
     }
 }
 

@@ -18,7 +18,6 @@ struct PolicyExposure {
         applies = reach.applies
         reasons = reach.reasons
         let methods = context.methods(of: user)
-        let capabilities = evaluator.capabilities(ofUser: user.id, device: .unregistered) ?? []
         let requirement = evaluator.requirement(of: policy)
         var evidence: [String: JSONValue] = ["reasons": .array(reach.reasons.map { .string($0) })]
         if let requirement {
@@ -35,7 +34,7 @@ struct PolicyExposure {
             demand = controls.isEmpty ? "requires nothing" : "sets session controls (\(controls.joined(separator: ", ")))"
             severity = .high
         } else {
-            let (satisfied, missing) = evaluator.satisfaction(of: policy, capabilities: capabilities, methods: methods)
+            let (satisfied, missing) = evaluator.satisfaction(of: policy, forUser: user.id)
             let controls = requirement?.controls.joined(separator: " \(requirement?.operator ?? "OR") ") ?? ""
             if methods == nil {
                 demand = "requires \(controls); the account's methods are unknown"

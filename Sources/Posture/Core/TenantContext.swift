@@ -30,6 +30,8 @@ public struct TenantContext: Sendable {
     /// Groups used to exclude the emergency accounts: the configured one and every group a policy excludes that
     /// holds an emergency account.
     public let exclusionGroups: [String]
+    /// The runbook on file (`runbook.file` in breakglass.yml), read by the caller; BG064 compares it with the tenant.
+    public var runbookOnFile: RunbookOnFile?
 
     public init(snapshot: Snapshot, configuration: Configuration, now: Date, source: String = "snapshot") {
         self.snapshot = snapshot

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Custody
 import Foundation
+import SafeInput
 
 struct CustodyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,8 +17,11 @@ struct CustodyCommand: ParsableCommand {
     struct Split: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Split the secret read from stdin into share sheets (mode 0600), any K of which recover it.",
-            discussion:
-                "The secret is read from standard input, never from an argument; one trailing newline is dropped."
+            discussion: """
+                The secret is read from standard input, never from an argument; one trailing newline is dropped. \
+                From a terminal it is not echoed: type or paste it and press Enter. The split is recorded in the \
+                ledger: give an existing --ledger, start one with --new-ledger, or say --no-ledger.
+                """
         )
 
         @Option(name: [.customShort("k"), .long], help: "K: how many shares recover the secret (2 or more).")
@@ -26,7 +30,8 @@ struct CustodyCommand: ParsableCommand {
         @Option(name: [.customShort("n"), .long], help: "N: how many shares to make (K to 255).")
         var shares: Int
 
-        @Option(help: "Folder for the share sheets; created (mode 0700) if missing.", completion: .directory)
+        @Option(help: "Folder for the share sheets; created (mode 0700) if missing. An existing one must be yours and not writable by others.",
+                completion: .directory)
         var out: String
 
         @Option(help: "Custodian names, comma-separated, one per share, printed on the sheets.")
@@ -39,6 +44,7 @@ struct CustodyCommand: ParsableCommand {
         }
 
         func validate() throws {
+            try record.validate()
             guard threshold >= 2, threshold <= shares, shares <= 255 else {
                 throw ValidationError("Need 2 ≤ --threshold ≤ --shares ≤ 255.")
             }
@@ -50,11 +56,9 @@ struct CustodyCommand: ParsableCommand {
         func run() throws {
             try reportingCustodyErrors {
                 let ledger = try record.openLedger()
-                if isatty(STDIN_FILENO) == 1 {
-                    custodyWrite(
-                        "Type or paste the secret, then press Ctrl-D. Piping it in is safer.\n", to: .standardError)
-                }
-                let secret = readSecretFromStandardInput()
+                try SecretFile.checkFolder(atPath: out)
+                let secret = try SecretPrompt.read(
+                    prompt: "Type or paste the secret, then press Enter (it is not shown). Piping it in works too: ")
                 let split = try Shamir.split(secret, threshold: threshold, shares: shares)
                 let now = Date()
                 let sheets = split.map { share in
@@ -83,8 +87,9 @@ struct CustodyCommand: ParsableCommand {
                 let setID = split[0].setID
                 try ledger?.append(
                     .split, actor: record.actorName, setID: setID,
-                    outcome: "\(threshold)-of-\(shares) sheets written"
-                        + (custodianNames.map { " for \($0.joined(separator: ", "))" } ?? "")
+                    outcome: TerminalText.escaped(
+                        "\(threshold)-of-\(shares) sheets written"
+                            + (custodianNames.map { " for \($0.joined(separator: ", "))" } ?? ""))
                 )
                 var report = "set \(setID): \(shares) sheets, any \(threshold) recover the secret\n"
                 for (sheet, path) in zip(sheets, written) {
@@ -94,18 +99,15 @@ struct CustodyCommand: ParsableCommand {
             }
         }
 
-        private func readSecretFromStandardInput() -> Secret {
-            var bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-            if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
-            if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
-            return Secret(wiping: &bytes)
-        }
     }
 
     struct Combine: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Recover the secret from share sheets; write it to stdout or to a new 0600 file.",
-            discussion: "Every attempt, recovered or refused, is recorded in the ledger when --ledger is given."
+            discussion: """
+                Every attempt, recovered or refused, is recorded in the ledger: give an existing --ledger (or \
+                --new-ledger to start one, or --no-ledger to record nothing).
+                """
         )
 
         @Argument(help: "Share sheets, or files holding the typed-in share lines.", completion: .file())
@@ -117,6 +119,7 @@ struct CustodyCommand: ParsableCommand {
         @OptionGroup var record: CustodyRecordOptions
 
         func validate() throws {
+            try record.validate()
             guard !files.isEmpty else { throw ValidationError("Give the share sheets to combine.") }
         }
 
@@ -139,7 +142,9 @@ struct CustodyCommand: ParsableCommand {
                     secret = try Shamir.combine(shares)
                 } catch {
                     let reason = (error as? CustodyFileError).map { "\($0.path): \($0.error)" } ?? "\(error)"
-                    record.note(ledger, .combineRefused, setID: shares.first?.setID, outcome: "refused: \(reason)")
+                    record.note(
+                        ledger, .combineRefused, setID: shares.first?.setID,
+                        outcome: TerminalText.escaped("refused: \(reason)"))
                     throw error
                 }
 
@@ -176,20 +181,21 @@ extension CustodyCommand.LedgerGroup {
             discussion: "With --checkpoint, also show entries cut off or rewritten since that checkpoint was signed."
         )
 
-        @Option(help: "The custody ledger (SQLite).", completion: .file()) var ledger: String
+        @Option(help: "The custody ledger (SQLite), opened read-only.", completion: .file()) var ledger: String
         @Option(help: "A checkpoint printed by 'custody ledger checkpoint'.", completion: .file()) var checkpoint:
             String?
-        @Option(help: "The checkpoint key (default: LEDGER.checkpoint-key).", completion: .file()) var key: String?
+        @Option(
+            name: .customLong("public-key"),
+            help: "The checkpoint key's public half ('ed25519 BASE64', as 'checkpoint' printed it): the checkpoint must name this key."
+        )
+        var publicKey: String?
 
         func run() throws {
             try reportingCustodyErrors {
-                let opened = try Ledger(path: ledger, mustExist: true)
+                let opened = try Ledger(readingAt: ledger)
+                let expected = try publicKey.map(LedgerSigningKey.publicKey(fromText:))
                 let signed = try checkpoint.map { path in
-                    let keyPath = key ?? LedgerSigningKey.defaultPath(forLedgerAt: ledger)
-                    return try LedgerCheckpoint(
-                        text: SecretFile.readText(atPath: path),
-                        verifyingWith: LedgerSigningKey.load(atPath: keyPath).publicKey
-                    )
+                    try LedgerCheckpoint(text: SecretFile.readText(atPath: path), expecting: expected)
                 }
                 let result = try opened.verify(against: signed)
                 if let problem = result.firstBreak {
@@ -197,7 +203,11 @@ extension CustodyCommand.LedgerGroup {
                     throw ExitCode(1)
                 }
                 var report = "ledger intact: \(result.entryCount) entries, head \(result.headHash)"
-                if let signed { report += "; all \(signed.size) entries of the checkpoint are present and unchanged" }
+                if let signed {
+                    report += "; all \(signed.size) entries of the checkpoint are present and unchanged"
+                    report += "; checkpoint signed by \(LedgerSigningKey.text(of: signed.publicKey))"
+                    if expected == nil { report += " (give --public-key to require that key)" }
+                }
                 custodyWrite(report + "\n", to: .standardOutput)
             }
         }
@@ -210,12 +220,14 @@ extension CustodyCommand.LedgerGroup {
 
         func run() throws {
             try reportingCustodyErrors {
-                let entries = try Ledger(path: ledger, mustExist: true).entries()
+                let entries = try Ledger(readingAt: ledger).entries()
                 var lines = ["seq  time                 actor       action          set        outcome"]
                 for entry in entries {
                     let columns = [
-                        (String(entry.sequence), 4), (entry.recordedAt.formatted(.iso8601), 20), (entry.actor, 11),
-                        (entry.action.rawValue, 15), (entry.setID ?? "-", 10), (entry.outcome, 0),
+                        // Escaped: an entry written with sqlite3 could hold sequences that rewrite the screen.
+                        (String(entry.sequence), 4), (entry.recordedAt.formatted(.iso8601), 20),
+                        (TerminalText.escaped(entry.actor), 11), (entry.action.rawValue, 15),
+                        (TerminalText.escaped(entry.setID ?? "-"), 10), (TerminalText.escaped(entry.outcome), 0),
                     ]
                     lines.append(
                         columns.map { $0.padding(toLength: max($1, $0.count), withPad: " ", startingAt: 0) }
@@ -230,30 +242,46 @@ extension CustodyCommand.LedgerGroup {
         static let configuration = CommandConfiguration(
             abstract: "Print a signed checkpoint of the ledger's head; keep it away from this machine.",
             discussion: """
-                The Ed25519 key is LEDGER.checkpoint-key (mode 0600), created on first use, or --key FILE. \
-                Later, 'custody ledger verify --checkpoint FILE' shows entries removed or rewritten since.
+                The Ed25519 key is --key FILE (mode 0600), created on first use. Keep it away from the ledger \
+                (removable media, another machine): a key in the ledger's folder is refused, since whoever can \
+                rewrite the ledger could re-sign it. The checkpoint names the public key; 'custody ledger verify \
+                --checkpoint FILE [--public-key KEY]' needs no private key and shows entries removed or rewritten.
                 """
         )
 
         @Option(help: "The custody ledger (SQLite).", completion: .file()) var ledger: String
-        @Option(help: "The checkpoint key (default: LEDGER.checkpoint-key).", completion: .file()) var key: String?
+        @Option(help: "The checkpoint key (private; created if missing), not in the ledger's folder.", completion: .file())
+        var key: String
 
         func run() throws {
             try reportingCustodyErrors {
-                let opened = try Ledger(path: ledger, mustExist: true)
-                let keyPath = key ?? LedgerSigningKey.defaultPath(forLedgerAt: ledger)
-                let (signingKey, isNew) = try LedgerSigningKey.loadOrCreate(atPath: keyPath)
-                if isNew { custodyWrite("created checkpoint key \(keyPath) (mode 0600)\n", to: .standardError) }
+                let opened = try Ledger(readingAt: ledger)
+                let folder = { (path: String) in
+                    URL(fileURLWithPath: path).deletingLastPathComponent().resolvingSymlinksInPath().path
+                }
+                guard folder(key) != folder(ledger) else { throw CustodyError.signingKeyBesideLedger(path: key) }
+                let (signingKey, isNew) = try LedgerSigningKey.loadOrCreate(atPath: key)
+                if isNew { custodyWrite("created checkpoint key \(key) (mode 0600)\n", to: .standardError) }
+                custodyWrite(
+                    "public key: \(LedgerSigningKey.text(of: signingKey.publicKey)) (record it; verify with --public-key)\n",
+                    to: .standardError)
                 custodyWrite(try opened.checkpoint(signedWith: signingKey).text, to: .standardOutput)
             }
         }
     }
 }
 
-/// Where a custody command records what it did.
+/// Where a custody command records what it did: an existing ledger, a new one (`--new-ledger`), or explicitly
+/// nowhere (`--no-ledger`). Never a ledger created by accident from a mistyped path.
 struct CustodyRecordOptions: ParsableArguments {
-    @Option(help: "Record this in the custody ledger (SQLite), created if missing.", completion: .file())
+    @Option(help: "Record this in the custody ledger (SQLite), which must exist (or give --new-ledger).", completion: .file())
     var ledger: String?
+
+    @Flag(name: .customLong("new-ledger"), help: "Start a new ledger at --ledger (refused if the file exists).")
+    var newLedger = false
+
+    @Flag(name: .customLong("no-ledger"), help: "Record nothing (not recommended: every recovery should be on record).")
+    var noLedger = false
 
     @Option(help: "Who is acting, for the ledger (default: $USER).")
     var actor: String?
@@ -263,8 +291,29 @@ struct CustodyRecordOptions: ParsableArguments {
             ?? "unknown"
     }
 
+    func validate() throws {
+        if noLedger, ledger != nil || newLedger { throw ValidationError("--no-ledger cannot go with --ledger or --new-ledger.") }
+        if newLedger, ledger == nil { throw ValidationError("--new-ledger needs --ledger FILE: where to start it.") }
+        guard noLedger || ledger != nil else { throw ValidationError("\(CustodyError.ledgerRequired).") }
+        if let actor, TerminalText.containsUnsafe(actor) {
+            throw ValidationError("--actor holds control or bidirectional characters; use plain text.")
+        }
+    }
+
     func openLedger() throws -> Ledger? {
-        try ledger.map { try Ledger(path: $0) }
+        guard let ledger, !noLedger else {
+            custodyWrite("warning: --no-ledger: this is not recorded in any custody ledger\n", to: .standardError)
+            return nil
+        }
+        if newLedger {
+            guard !FileManager.default.fileExists(atPath: ledger) else {
+                throw CustodyError.ledgerUnusable(path: ledger, reason: "it already exists; drop --new-ledger to use it")
+            }
+            return try Ledger(path: ledger)
+        }
+        // Opened read-only first: a path that is not a ledger is refused before anything is created or migrated.
+        _ = try Ledger(readingAt: ledger)
+        return try Ledger(path: ledger, mustExist: true)
     }
 
     /// Records an entry while another error is on its way out: a failure here is reported, not thrown.
@@ -292,7 +341,9 @@ extension CustodyError {
         case .invalidThreshold, .custodianCountMismatch, .invalidPasswordLength, .invalidRequiredClasses,
             .invalidWordCount:
             2
-        case .checkpointSignatureInvalid: 1
+        case .checkpointSignatureInvalid, .checkpointKeyMismatch: 1
+        case .unsafeText: 2
+        case .unsafeFolder, .signingKeyBesideLedger: 5
         default: 3
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GraphEmulator
+import SafeInput
 
 struct EmulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,26 +33,29 @@ struct EmulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("unlicensed"), help: "A snapshot file (e.g. sign-ins.json) whose endpoint answers as without the licence; repeatable.")
     var unlicensed: [String] = []
     @Option(name: .customLong("device-code-lifetime"), help: "Seconds before a device code expires.") var deviceCodeLifetime = 900
+    @Option(name: .customLong("kill-after-writes"), help: "Drop the connection after the Nth successful write and every request after it (0: never).")
+    var killAfterWrites = 0
+    @Option(name: .customLong("what-if-disagreement"),
+            help: "A policy id whose 'policyApplies' the What If endpoint reports the other way round; repeatable.")
+    var whatIfDisagreements: [String] = []
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535.") }
         guard pageSize >= 1 else { throw ValidationError("--page-size must be at least 1.") }
-        guard throttleEvery >= 0, failEvery >= 0, retryAfter >= 0 else {
+        guard throttleEvery >= 0, failEvery >= 0, retryAfter >= 0, killAfterWrites >= 0 else {
             throw ValidationError("--throttle-every, --fail-every and --retry-after cannot be negative.")
         }
     }
 
     func run() async throws {
         let certificate = try clientCertificate.map { path in
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw UsageError("--client-certificate: cannot read \(path)")
-            }
-            return try EmulatorCertificate(pem: text)
+            try EmulatorCertificate(pem: InputFile.readText(atPath: path, limit: InputFile.smallFileLimit))
         }
-        let options = EmulatorOptions(
+        var options = EmulatorOptions(
             pageSize: pageSize, throttleEvery: throttleEvery, failEvery: failEvery, retryAfterSeconds: retryAfter,
             clientID: clientID, clientSecret: clientSecret, certificate: certificate, failingPaths: failPaths,
-            unlicensedFiles: unlicensed, deviceCodeLifetime: deviceCodeLifetime)
+            unlicensedFiles: unlicensed, deviceCodeLifetime: deviceCodeLifetime, killAfterWrites: killAfterWrites)
+        options.whatIfDisagreements = whatIfDisagreements
         let emulator = try GraphEmulator(snapshot: URL(fileURLWithPath: snapshotPath), options: options)
         try await EmulatorServer(emulator: emulator, port: port).run { port in
             FileHandle.standardOutput.write(Data("listening on http://127.0.0.1:\(port)\n".utf8))

@@ -1,10 +1,11 @@
 import EntraModel
+import Foundation
 import Graph
 import GraphEmulator
-import Foundation
 import Lockout
 import Monitoring
 import Posture
+import SafeInput
 
 /// An error the CLI reports as one line and a specific exit code (spec/report.md).
 protocol ExitCodeProviding: Error {
@@ -66,7 +67,8 @@ extension LogScanError: ExitCodeProviding {
 extension GraphError: ExitCodeProviding {
     var exitCode: Int32 {
         switch self {
-        case .missingCredentials, .invalidCertificate: 2
+        case .missingCredentials, .invalidCertificate, .insecureEndpoint: 2
+        case .credentialsRefused: 5
         default: 4
         }
     }
@@ -75,5 +77,11 @@ extension GraphError: ExitCodeProviding {
 
 extension EmulatorError: ExitCodeProviding {
     var exitCode: Int32 { 2 }
+    var message: String { description }
+}
+
+/// An input file that is not a regular file, is a symbolic link or is too large (exit 3).
+extension InputFileError: ExitCodeProviding {
+    var exitCode: Int32 { 3 }
     var message: String { description }
 }

@@ -23,6 +23,10 @@ struct LiveOptions: ParsableArguments {
             help: "Azure Resource Manager base URL instead of the cloud's, for diagnostic-settings.json (with --graph-endpoint, ARM is read only when this is given).")
     var armEndpoint: String?
 
+    @Option(name: .customLong("allow-credentials-to-host"),
+            help: "Send credentials to this host although it is not one of the cloud's Microsoft hosts (e.g. 127.0.0.1 for the emulator). Repeatable.")
+    var allowedCredentialHosts: [String] = []
+
     @Flag(name: .customLong("device-code"), help: "Sign a person in with the device code flow.")
     var deviceCode = false
 
@@ -37,8 +41,12 @@ struct LiveOptions: ParsableArguments {
             throw ValidationError("--cloud '\(cloud)': use global, usgov, usgovhigh, dod or china.")
         }
         for (flag, value) in [("--graph-endpoint", graphEndpoint), ("--authority", authority), ("--arm-endpoint", armEndpoint)] {
-            if let value, URL(string: value)?.host == nil {
+            guard let value else { continue }
+            guard let url = URL(string: value), url.host != nil else {
                 throw ValidationError("\(flag) '\(value)' is not an absolute URL.")
+            }
+            guard EndpointPolicy.isAllowedScheme(url) else {
+                throw ValidationError("\(flag) '\(value)': use https (plain http only to this machine: 127.0.0.1, ::1, localhost).")
             }
         }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1.") }
@@ -54,6 +62,10 @@ struct LiveOptions: ParsableArguments {
     /// Captures the tenant into snapshot files (in memory); the transport is always shut down.
     func capture(configuration: Configuration) async throws -> [String: Data] {
         let endpoints = endpoints(configuration: configuration)
+        let armURL = armEndpoint.flatMap(URL.init(string:)) ?? URL(string: "https://\(endpoints.cloud.armHost)")
+        // Before any credential is read or sent: every host that would receive one must be the cloud's or named.
+        try EndpointPolicy.check([endpoints.graph, endpoints.authority] + (armURL.map { [$0] } ?? []),
+                                 cloud: endpoints.cloud, allowedHosts: Set(allowedCredentialHosts))
         let transport = AsyncHTTPTransport()
         do {
             let environment = ProcessInfo.processInfo.environment
@@ -70,7 +82,7 @@ struct LiveOptions: ParsableArguments {
             if provider is ClientSecretProvider || provider is ClientCertificateProvider, armEndpoint != nil || graphEndpoint == nil {
                 let armEndpoints = GraphEndpoints(
                     cloud: endpoints.cloud,
-                    graph: armEndpoint.flatMap(URL.init(string:)) ?? URL(string: "https://\(endpoints.cloud.armHost)"),
+                    graph: armURL,
                     authority: endpoints.authority)
                 let armProvider = try Credentials.provider(
                     tenant: tenant ?? configuration.tenant, deviceCode: false, environment: environment,

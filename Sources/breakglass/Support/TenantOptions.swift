@@ -52,10 +52,22 @@ struct TenantOptions: ParsableArguments {
 
     /// Configuration first (a usage error, exit 2, should not wait for a large snapshot to load), then the tenant.
     func loadContext() throws -> TenantContext {
-        let configuration = try loadConfiguration()
+        try loadContext(configuration: loadConfiguration())
+    }
+
+    func loadContext(configuration: Configuration) throws -> TenantContext {
         let (snapshot, source) = try loadSnapshot()
         let now = asOf.flatMap(GraphDate.parse) ?? snapshot.capturedAt ?? Date()
-        return TenantContext(snapshot: snapshot, configuration: configuration, now: now, source: source)
+        return withRunbook(TenantContext(snapshot: snapshot, configuration: configuration, now: now, source: source))
+    }
+
+    /// Reads the runbook `runbook.file` names (relative to the configuration file) for BG064.
+    func withRunbook(_ context: TenantContext) -> TenantContext {
+        let folder = configPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
+            ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        var context = context
+        context.runbookOnFile = RunbookOnFile.read(context.configuration, relativeTo: folder)
+        return context
     }
 
     /// As `loadContext()`, reading a live tenant when `--tenant` is given (`save` keeps the capture as a folder).
@@ -69,6 +81,6 @@ struct TenantOptions: ParsableArguments {
         if let save { try SnapshotWriter.write(files, to: URL(fileURLWithPath: save)) }
         let snapshot = try SnapshotReader().read(from: MemorySource(files))
         let now = asOf.flatMap(GraphDate.parse) ?? snapshot.capturedAt ?? Date()
-        return TenantContext(snapshot: snapshot, configuration: configuration, now: now, source: "live")
+        return withRunbook(TenantContext(snapshot: snapshot, configuration: configuration, now: now, source: "live"))
     }
 }

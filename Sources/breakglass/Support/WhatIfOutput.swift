@@ -5,10 +5,6 @@ import Reports
 
 /// `whatif` as JSON (spec/evaluation.md, "Output of whatif --format json") and as text that reads like Entra's What If.
 enum WhatIfOutput {
-    static func capabilities(_ context: SignInContext, evaluator: Evaluator) -> [String]? {
-        (context.capabilities ?? evaluator.capabilities(ofUser: context.userID, device: context.device))?
-            .map(\.rawValue).sorted()
-    }
 
     static func json(_ evaluation: Evaluation, pretty: Bool) throws -> String {
         let encoder = JSONEncoder()
@@ -24,8 +20,8 @@ enum WhatIfOutput {
             "  resource \(resource), \(context.clientApp) on \(context.platform)"
                 + (context.ipAddress.map { ", from \($0)" } ?? "") + (context.country.map { " (\($0))" } ?? ""),
             "  device \(context.device.isRegistered ? [context.device.isCompliant ? "compliant" : nil, context.device.isHybridJoined ? "hybrid-joined" : nil].compactMap { $0 }.joined(separator: ", ").ifEmpty("registered") : "unregistered")"
-                + ", user risk \(context.userRisk), sign-in risk \(context.signInRisk)",
-            "  can satisfy: \(capabilities(context, evaluator: evaluator)?.joined(separator: ", ").ifEmpty("nothing beyond the password") ?? "unknown (no registered methods in the snapshot)")",
+                + ", user risk \(context.userRisk), sign-in risk \(context.signInRisk), insider risk \(context.insiderRisk)",
+            "  can satisfy: \(evaluation.capabilities.map { Capability.allCases.filter($0.contains).map(\.rawValue) }?.joined(separator: ", ").ifEmpty("nothing beyond the password") ?? "unknown")",
             "",
         ]
         let decision: String = switch evaluation.decision {
@@ -58,6 +54,7 @@ enum WhatIfOutput {
             let text = requires.blocks ? "block" : requires.controls.joined(separator: " \(requires.operator) ")
             lines.append("      requires: \(text)" + (verdict.satisfied.map { $0 ? " — satisfied" : " — NOT satisfied" } ?? ""))
         }
+        for line in verdict.decidedBy { lines.append("      · " + line) }
         return lines
     }
 

@@ -121,9 +121,14 @@ struct AccessPolicyPropertyTests {
             let available = Set(capabilities.compactMap { $0 })
             let policy = accessPolicy("P", grant: required, operator: isAnd ? "AND" : "OR")
             let evaluator = Self.tenant().evaluator
+            let mfa = !available.isDisjoint(with: [.mfa, .phishingResistantMfa])
             func has(_ control: String) -> Bool {
-                control == "mfa" ? !available.isDisjoint(with: [.mfa, .phishingResistantMfa])
-                    : available.contains { $0.rawValue == control }
+                switch control {
+                case "mfa": mfa
+                // Learn, "Grant": a password change needs MFA first.
+                case "passwordChange": mfa && available.contains(.passwordChange)
+                default: available.contains { $0.rawValue == control }
+                }
             }
             let expected = isAnd ? required.allSatisfy(has) : required.contains(where: has)
             let result = evaluator.satisfaction(of: policy, capabilities: available, methods: nil)
@@ -137,7 +142,8 @@ struct AccessPolicyPropertyTests {
     /// A registered device that gives none of the properties a rule reads: the policy applies `unknown`, counts as
     /// applying, and so a block policy with such a filter blocks.
     @Test func unevaluableDeviceFilterCountsAsUnknownAndApplying() async {
-        let properties = ["model", "manufacturer", "displayName", "operatingSystem", "extensionAttribute7"]
+        // extensionAttribute1-15 are null, not unknown, on a device that is not compliant or hybrid-joined.
+        let properties = ["model", "manufacturer", "displayName", "operatingSystem", "enrollmentProfileName"]
         let operators = ["-eq", "-ne", "-startsWith", "-notStartsWith", "-contains", "-notEndsWith"]
         await propertyCheck(count: 150, input: Gen.element(of: properties), Gen.element(of: operators),
                             Gen.element(of: ["include", "exclude"]), Gen.letterOrNumber.string(of: 1...8)) {

@@ -127,7 +127,8 @@ struct AccessPolicyDecisionTests {
         #expect(object["decision"] as? String == "block")
         let policies = try #require(object["policies"] as? [[String: Any]])
         #expect(policies.count == 2)
-        #expect(Set(policies[0].keys) == ["id", "displayName", "state", "applies", "reasons", "requires", "satisfied"])
+        #expect(Set(policies[0].keys) == ["id", "displayName", "state", "applies", "reasons", "requires", "satisfied",
+                                          "decidedBy"])
         #expect(policies[0]["applies"] as? Bool == true)
         #expect(policies[0]["satisfied"] as? Bool == true)
         let requires = try #require(policies[0]["requires"] as? [String: Any])

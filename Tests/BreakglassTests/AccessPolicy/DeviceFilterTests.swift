@@ -6,7 +6,9 @@ import Testing
 
 @Suite("AccessPolicy device filter")
 struct AccessPolicyDeviceFilterTests {
-    static let registered = Device(isRegistered: true, isCompliant: false, isHybridJoined: false,
+    /// Compliant, so its extension attributes are available (Learn: only on Intune-managed, compliant or hybrid-joined
+    /// devices).
+    static let registered = Device(isRegistered: true, isCompliant: true, isHybridJoined: false,
                                    properties: ["extensionAttribute1": "SAW-Laptop", "trustType": "AzureAD"])
 
     func truth(_ rule: String, _ device: Device) throws -> Truth {
@@ -139,7 +141,7 @@ struct AccessPolicyDeviceFilterTests {
         let rule = #"device.extensionAttribute1 -eq "SAW""#
         let excluded = verdict(mode: "exclude", rule: rule, device: saw)
         #expect(excluded?.applies == Applicability.no)
-        #expect(excluded?.reasons.last == "device excluded by the device filter")
+        #expect(excluded?.reasons.last == "device excluded by the device filter (extensionAttribute1=SAW)")
         #expect(verdict(mode: "exclude", rule: rule, device: .unregistered)?.applies == .yes)
     }
 

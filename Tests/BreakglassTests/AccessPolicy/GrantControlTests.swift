@@ -30,7 +30,10 @@ struct AccessPolicyGrantControlTests {
         (AuthenticationStrengthPolicy.multifactorID, Set<Capability>([.mfa]), true),
         (AuthenticationStrengthPolicy.multifactorID, [.phishingResistantMfa], true),
         (AuthenticationStrengthPolicy.multifactorID, [.compliantDevice], false),
-        (AuthenticationStrengthPolicy.passwordlessID, [.mfa], false),
+        // spec/evaluation.md: explicit `mfa` makes every non-phishing-resistant multifactor combination available,
+        // Authenticator phone sign-in (deviceBasedPush) included.
+        (AuthenticationStrengthPolicy.passwordlessID, [.mfa], true),
+        (AuthenticationStrengthPolicy.passwordlessID, [.compliantDevice], false),
         (AuthenticationStrengthPolicy.passwordlessID, [.phishingResistantMfa], true),
         (AuthenticationStrengthPolicy.phishingResistantID, [.mfa], false),
         (AuthenticationStrengthPolicy.phishingResistantID, [.phishingResistantMfa], true),
@@ -52,8 +55,10 @@ struct AccessPolicyGrantControlTests {
         let phone = [AuthenticationMethod(kind: "phone"), AuthenticationMethod(kind: "password")]
         let fido = [AuthenticationMethod(kind: "fido2")]
         #expect(evaluator.satisfaction(of: p, capabilities: [.mfa], methods: phone).satisfied)
-        #expect(evaluator.satisfaction(of: p, capabilities: [.mfa, .phishingResistantMfa], methods: fido).satisfied
-            == false)
+        // Explicit capabilities describe the person, coarsely, for custom strengths as for built-in ones (one rule):
+        // `mfa` makes the password + second-factor combinations available whatever the registered methods.
+        #expect(evaluator.satisfaction(of: p, capabilities: [.mfa, .phishingResistantMfa], methods: fido).satisfied)
+        #expect(evaluator.satisfaction(of: p, capabilities: [.phishingResistantMfa], methods: fido).satisfied == false)
         #expect(evaluator.satisfaction(of: p, capabilities: [], methods: phone).satisfied == false, "MFA outage")
         #expect(evaluator.satisfaction(of: p, capabilities: [.mfa], methods: nil).satisfied, "methods unknown")
         #expect(evaluator.satisfaction(of: p, capabilities: [.phishingResistantMfa], methods: nil).satisfied == false)
@@ -66,7 +71,7 @@ struct AccessPolicyGrantControlTests {
         #expect(evaluator.satisfaction(of: byID, capabilities: [.mfa], methods: fido).satisfied == false,
                 "registered FIDO2 but phishing-resistant MFA unavailable")
         #expect(evaluator.satisfaction(of: byID, capabilities: [.mfa, .phishingResistantMfa],
-                                       methods: phone).satisfied == false)
+                                       methods: phone).satisfied, "explicit phishing-resistant MFA makes fido2 available")
 
         let undefined = policy(strength: AuthenticationStrengthPolicy(id: "gone", displayName: "Deleted",
                                                                       allowedCombinations: []))

@@ -16,8 +16,34 @@ struct PopulationEvaluatorTests {
         var snapshot: Snapshot
     }
 
+    static let customRole = "c0ffee00-0000-4000-8000-00000000c0de"
+    static let globalReader = "f2ef992c-3afb-46b9-b7cf-a126ee74c451"
+
+    /// Prepends `item` to the `value` list of a generated file (if the generator wrote it).
+    static func prepend(_ item: String, to name: String, in files: inout [String: Data]) {
+        guard let data = files[name] else { return }
+        let text = String(decoding: data, as: UTF8.self)
+        guard let open = text.range(of: "[") else { return }
+        let rest = text[open.upperBound...]
+        let separator = rest.contains("{") ? "," : ""
+        files[name] = Data((text[..<open.upperBound] + item + separator + rest).utf8)
+    }
+
     static func generated(_ name: String, _ tenant: SyntheticTenant, securityDefaults: Bool = false) throws -> Tenant {
-        var snapshot = try SnapshotReader().read(from: MemorySource(tenant.files()))
+        // Roles security defaults do not count (Global Reader) and a custom role Conditional Access ignores, each
+        // held by a user, directly and active.
+        var files = tenant.files()
+        prepend(#"{"id":"\#(customRole)","displayName":"Custom helpdesk","templateId":"\#(customRole)","isBuiltIn":false}"#,
+                to: "role-definitions.json", in: &files)
+        let ids = (0..<tenant.users).map { tenant.userID($0) }
+        for (n, (principal, role)) in [(ids[tenant.users / 3], globalReader), (ids[tenant.users / 4], customRole),
+                                       (ids[tenant.users / 4 + 1], globalReader)].enumerated() {
+            prepend(#"{"id":"rx-\#(n)","principalId":"\#(principal)","roleDefinitionId":"\#(role)","directoryScopeId":"/"}"#,
+                    to: "role-assignments.json", in: &files)
+            prepend(#"{"id":"rix-\#(n)","principalId":"\#(principal)","roleDefinitionId":"\#(role)","directoryScopeId":"/","assignmentType":"Assigned","memberType":"Direct","startDateTime":"2024-01-01T00:00:00Z","endDateTime":null}"#,
+                    to: "role-assignment-schedule-instances.json", in: &files)
+        }
+        var snapshot = try SnapshotReader().read(from: MemorySource(files))
         // Policies the generators do not write: named users, guest kinds with enumerated tenants, roles excluded,
         // includeUsers None, report-only and a workload-identity policy.
         let users = snapshot.users
@@ -31,6 +57,8 @@ struct PopulationEvaluatorTests {
              {"id":"x3","displayName":"All but guests, report-only","state":"enabledForReportingButNotEnforced","conditions":{"users":{"includeUsers":["All"],"excludeUsers":["GuestsOrExternalUsers"]},"applications":{"includeApplications":["All"]},"clientAppTypes":["all"]},"grantControls":{"operator":"OR","builtInControls":["block"]}},
              {"id":"x4","displayName":"Nobody","state":"enabled","conditions":{"users":{"includeUsers":["None"]},"applications":{"includeApplications":["All"]},"clientAppTypes":["all"]},"grantControls":{"operator":"OR","builtInControls":["block"]}},
              {"id":"x5","displayName":"Group and role, guests excluded by kind","state":"enabled","conditions":{"users":{"includeGroups":["\(group)"],"includeRoles":["\(role)"],"excludeGuestsOrExternalUsers":{"guestOrExternalUserTypes":"b2bCollaborationGuest","externalTenants":{"membershipKind":"all"}}},"applications":{"includeApplications":["MicrosoftAdminPortals"]},"clientAppTypes":["all"]},"grantControls":{"operator":"OR","builtInControls":["mfa"]}},
+             {"id":"x7","displayName":"Custom role in, Global Reader and custom role out, at insider risk","state":"enabled","conditions":{"users":{"includeRoles":["\(customRole)","\(globalReader)"],"excludeRoles":["\(customRole)"]},"insiderRiskLevels":["elevated"],"applications":{"includeApplications":["All"]},"clientAppTypes":["all"]},"grantControls":{"operator":"OR","builtInControls":["compliantDevice"]}},
+             {"id":"x8","displayName":"Terms of use only","state":"enabled","conditions":{"users":{"includeRoles":["\(globalReader)"]},"applications":{"includeApplications":["\(Resource.exchangeOnline)"]},"clientAppTypes":["all"]},"grantControls":{"operator":"OR","termsOfUse":["tou-1"]}},
              {"id":"x6","displayName":"Workload identities","state":"enabled","conditions":{"users":{"includeUsers":["None"]},"clientApplications":{"includeServicePrincipals":["All"]},"applications":{"includeApplications":["All"]},"clientAppTypes":["all"]},"grantControls":{"operator":"OR","builtInControls":["block"]}}]
             """
         snapshot.policies += try SnapshotReader().policies(from: Data(extra.utf8), file: "extra.json")
@@ -39,6 +67,10 @@ struct PopulationEvaluatorTests {
             let user = users[(offset + 1) * users.count / 5]
             snapshot.authenticationMethods[user.id.lowercased()] = kinds.map { AuthenticationMethod(kind: $0) }
         }
+        // A user with a password and a certificate bound to the account: the evaluator adds the binding's method.
+        let bound = users.count * 4 / 5 + 1
+        snapshot.authenticationMethods[users[bound].id.lowercased()] = [AuthenticationMethod(kind: "password")]
+        snapshot.users[bound].authorizationInfo = .init(certificateUserIds: ["X509:<PN>user@synthetic.example"])
         if securityDefaults { snapshot.securityDefaults = SecurityDefaults(isEnabled: true) }
         return Tenant(name: name, snapshot: snapshot)
     }
@@ -76,6 +108,8 @@ struct PopulationEvaluatorTests {
                         device: Device(isRegistered: true, isCompliant: true, isHybridJoined: false, properties: [:]),
                         capabilities: [.mfa]) },
         { SignInContext(userID: $0.userID, resource: Resource.teams, ipAddress: "10.3.0.9", capabilities: []) },
+        { SignInContext(userID: $0.userID, resource: Resource.sharePointOnline, insiderRisk: "elevated") },
+        { SignInContext(userID: $0.userID, resource: Resource.exchangeOnline, capabilities: [.termsOfUse]) },
     ]
 
     @Test func everyUserAndSignInGetsTheSameDecisionAndApplyingPolicies() throws {
@@ -100,14 +134,14 @@ struct PopulationEvaluatorTests {
                 var groups: [ContextKey: (context: SignInContext, users: Bitset)] = [:]
                 for context in contexts {
                     let position = try #require(directory.userPosition(context.userID))
-                    let key = ContextKey(context, methods: tenant.snapshot.authenticationMethods[context.userID.lowercased()])
+                    let key = ContextKey(context, methods: directory.authenticationMethods(ofUser: context.userID, at: evaluator.now))
                     groups[key, default: (context, Bitset(capacity: users.count))].users.insert(position)
                 }
                 var outcomes: [ContextKey: PopulationOutcome] = [:]
                 for (key, group) in groups { outcomes[key] = population.outcome(of: group.context, for: group.users) }
                 for context in contexts {
                     let position = try #require(directory.userPosition(context.userID))
-                    let key = ContextKey(context, methods: tenant.snapshot.authenticationMethods[context.userID.lowercased()])
+                    let key = ContextKey(context, methods: directory.authenticationMethods(ofUser: context.userID, at: evaluator.now))
                     let outcome = try #require(outcomes[key])
                     let reference = evaluator.evaluate(context)
                     #expect(outcome.decision(of: position) == reference.decision,

@@ -197,10 +197,11 @@ struct CustodyLedgerTests {
         let key = LedgerSigningKey()
         let text = try Self.filledLedger(3).checkpoint(signedWith: key).text
         let lines = text.components(separatedBy: "\n")
-        #expect(lines[0] == LedgerCheckpoint.origin && lines[1] == "3" && lines[3].isEmpty)
-        #expect(lines[4].hasPrefix("— breakglass-ledger "))
+        #expect(lines[0] == LedgerCheckpoint.origin && lines[1] == "3" && lines[4].isEmpty)
+        #expect(lines[3] == LedgerSigningKey.text(of: key.publicKey))
+        #expect(lines[5].hasPrefix("— breakglass-ledger "))
 
-        #expect(throws: CustodyError.checkpointSignatureInvalid) {
+        #expect(throws: CustodyError.checkpointKeyMismatch) {
             try LedgerCheckpoint(text: text, verifyingWith: LedgerSigningKey().publicKey)
         }
         let resized = text.replacingOccurrences(of: "\n3\n", with: "\n2\n")

@@ -22,7 +22,7 @@ struct CaptureTests {
         try await CLI.runDetached(
             ["snapshot", "--tenant", "contoso.onmicrosoft.com", "--out", out.path, "--config", Self.config,
              "--graph-endpoint", base.absoluteString, "--authority", base.absoluteString,
-             "--arm-endpoint", base.absoluteString] + extra,
+             "--arm-endpoint", base.absoluteString, "--allow-credentials-to-host", "127.0.0.1"] + extra,
             environment: cleanEnvironment(env ?? ["AZURE_CLIENT_ID": "app", "AZURE_CLIENT_SECRET": "s3cret"]))
     }
 
@@ -137,13 +137,52 @@ struct CaptureTests {
         let result = try await InProcessEmulator.with(try Self.served()) { base in
             try await CLI.runDetached(
                 ["audit", "--tenant", "t", "--config", Self.config, "--graph-endpoint", base.absoluteString,
-                 "--authority", base.absoluteString, "--save", save.path, "--format", "json", "--as-of", Self.asOf],
+                 "--authority", base.absoluteString, "--save", save.path, "--format", "json", "--as-of", Self.asOf,
+                 "--allow-credentials-to-host", "127.0.0.1"],
                 environment: cleanEnvironment(["BREAKGLASS_GRAPH_TOKEN": "", "AZURE_CLIENT_ID": "a", "AZURE_CLIENT_SECRET": "b"]))
         }
         #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
         #expect(FileManager.default.fileExists(atPath: save.appendingPathComponent("manifest.json").path))
         let offline = try await audit(save)
         #expect(try Self.findings(result.stdout) == Self.findings(offline.stdout))
+    }
+
+    // Issue 9, items 7, 10 and 16: the capture asks for what the evaluator reads — B2B state, certificate user ids
+    // and the FIDO2 key-model restrictions of custom strengths (a relationship the list leaves out).
+    @Test("The capture selects B2B state and certificate ids, and expands strengths' combination configurations")
+    func capturesWhatTheEvaluatorReads() async throws {
+        let served = try Self.served()
+        let strengths = """
+            {"value":[{"id":"00000000-0000-0000-0000-000000000004","displayName":"Phishing-resistant MFA",
+            "policyType":"builtIn","allowedCombinations":["fido2"]},
+            {"id":"c0ffee00-0000-4000-8000-000000000001","displayName":"Approved keys","policyType":"custom",
+            "allowedCombinations":["fido2"],"combinationConfigurations":[{"@odata.type":
+            "#microsoft.graph.fido2CombinationConfiguration","id":"cc1","appliesToCombinations":["fido2"],
+            "allowedAAGUIDs":["cb69481e-8ff7-4039-93ec-0a2729a154a8"]}]}]}
+            """
+        try Data(strengths.utf8).write(to: served.appendingPathComponent("authentication-strengths.json"))
+        let usersURL = served.appendingPathComponent("users.json")
+        var document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: usersURL)) as? [String: Any])
+        var users = try #require(document["value"] as? [[String: Any]])
+        users[0]["externalUserState"] = "Accepted"
+        users[0]["creationType"] = "Invitation"
+        users[0]["authorizationInfo"] = ["certificateUserIds": ["X509:<PN>someone@fabrikam.com"]]
+        document["value"] = users
+        try JSONSerialization.data(withJSONObject: document).write(to: usersURL)
+
+        let out = Fixture.temporaryDirectory().appendingPathComponent("captured")
+        let options = EmulatorOptions(pageSize: 50, clientID: "app", clientSecret: "s3cret")
+        let result = try await InProcessEmulator.with(served, options: options) { base in
+            try await capture(base, out: out)
+        }
+        #expect(result.status == 0, "\(result.stderr)")
+        let captured = try String(contentsOf: out.appendingPathComponent("users.json"), encoding: .utf8)
+        #expect(captured.contains("\"externalUserState\":\"Accepted\""))
+        #expect(captured.contains("\"creationType\":\"Invitation\""))
+        #expect(captured.contains("X509:<PN>someone@fabrikam.com"))
+        let capturedStrengths = try String(contentsOf: out.appendingPathComponent("authentication-strengths.json"),
+                                           encoding: .utf8)
+        #expect(capturedStrengths.contains("cb69481e-8ff7-4039-93ec-0a2729a154a8"))
     }
 
     static func ids(_ data: Data) throws -> [String] {

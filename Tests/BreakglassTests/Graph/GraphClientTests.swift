@@ -146,3 +146,29 @@ struct CountingProvider: TokenProvider {
         return AccessToken(value: "token-\(n)", expiresOn: Date(timeIntervalSince1970: 1_800_000_000 + lifetime * Double(n)))
     }
 }
+
+@Suite("Graph writes")
+struct GraphWriteRetryTests {
+    /// A POST whose answer is lost may have created the object: it is not sent again blindly.
+    @Test func postIsNotRetriedWhenItsOutcomeIsUnknown() async throws {
+        let transport = ScriptedTransport([json(503, "{}"), json(201, #"{"id":"x"}"#)])
+        let client = GraphClient.testing(transport)
+        await #expect(throws: GraphError.outcomeUnknown(request: "POST /v1.0/groups", reason: "HTTP 503")) {
+            _ = try await client.write("POST", "/groups", body: Data("{}".utf8))
+        }
+        #expect(transport.sent.count == 1)
+    }
+
+    /// 429 says the request was not run: retried after Retry-After. PATCH is safe to repeat after a 503.
+    @Test func throttledPostAndFailedPatchAreRetried() async throws {
+        let transport = ScriptedTransport([json(429, "{}", headers: ["Retry-After": "2"]), json(201, #"{"id":"x"}"#),
+                                           json(503, "{}"), json(204, "")])
+        let clock = RecordingClock()
+        let client = GraphClient.testing(transport, clock: clock)
+        #expect(try await client.write("POST", "/groups", body: Data("{}".utf8)).status == 201)
+        #expect(try await client.write("PATCH", "/users/x", body: Data("{}".utf8)).status == 204)
+        #expect(transport.sent.map(\.method) == ["POST", "POST", "PATCH", "PATCH"])
+        #expect(transport.sent.first?.headers.contains { $0.0 == "Content-Type" && $0.1 == "application/json" } == true)
+        #expect(clock.sleeps.count == 2 && (clock.sleeps.first ?? .zero) > .milliseconds(1900))
+    }
+}

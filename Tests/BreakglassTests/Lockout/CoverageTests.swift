@@ -23,7 +23,12 @@ struct CoverageTests {
             let snapshot = try SnapshotReader().read(from: MemorySource(tenant.files()))
             return (name, TenantContext(snapshot: snapshot, configuration: Configuration(), now: snapshot.capturedAt ?? Date()))
         }
-        return [
+        // The column engine's tenants with roles security defaults do not count, a custom role, a certificate
+        // binding and a terms-of-use-only policy; one with security defaults on.
+        let columns = try PopulationEvaluatorTests.tenants().filter { ["default 1", "harsh 2"].contains($0.name) }.map {
+            ($0.name, TenantContext(snapshot: $0.snapshot, configuration: Configuration(), now: $0.snapshot.capturedAt ?? Date()))
+        }
+        return columns + [
             ("good", try Fixture.context("good")), ("bad", try Fixture.context("bad")),
             ("demo", TenantContext(snapshot: demo, configuration: try DemoTenant.configuration(), now: demo.capturedAt ?? Date())),
         ] + synthetic
@@ -48,10 +53,13 @@ struct CoverageTests {
             let untrusted = simulation.context(for: users[0], scenario: .untrustedNetwork, resource: .azurePortal).0
             for user in users where user.accountEnabled != false {
                 let aliases = Coverage.gapResources.filter { alias, id in
+                    // The password and terms of use: open when nothing else is asked.
                     let context = SignInContext(userID: user.id, resource: id, clientApp: "browser", platform: "windows",
                                                 ipAddress: untrusted?.ipAddress, country: untrusted?.country,
-                                                device: .unregistered, capabilities: [])
-                    return simulation.evaluator.evaluate(context).decision == .grant
+                                                device: .unregistered, capabilities: [.termsOfUse])
+                    let evaluation = simulation.evaluator.evaluate(context)
+                    return evaluation.decision != .block
+                        && evaluation.requiredControls.allSatisfy { $0.hasPrefix("termsOfUse:") }
                 }.map(\.alias)
                 if !aliases.isEmpty { open[user.id] = aliases }
             }
@@ -67,5 +75,26 @@ struct CoverageTests {
         let bg1 = try #require(context.directory.user(idOrUPN: "bg-01@fabrikam.onmicrosoft.com"))
         #expect(evaluator.audienceKey(ofUser: bob.id) == evaluator.audienceKey(ofUser: carol.id))
         #expect(evaluator.audienceKey(ofUser: bob.id) != evaluator.audienceKey(ofUser: bg1.id))
+    }
+}
+
+@Suite("Password-only gap analysis")
+struct PasswordOnlyTests {
+    // Issue 9, item 13: a person with only the password can still accept terms of use.
+    @Test("A user who only has to accept terms of use gets in with a password alone")
+    func termsOfUseAloneIsPasswordOnly() async throws {
+        var tenant = AccessTestTenant()
+        tenant.addUser("u1", methods: [])
+        var terms = accessPolicy("Terms for Exchange", applications: .init(includeApplications: [Resource.exchangeOnline]),
+                                 grant: [])
+        terms.grantControls = .init(builtInControls: [], termsOfUse: ["tou-1"])
+        let mfa = accessPolicy("MFA for SharePoint", applications: .init(includeApplications: [Resource.sharePointOnline]),
+                               grant: ["mfa"])
+        tenant.policies = [terms, mfa]
+        let snapshot = tenant.snapshot
+        let coverage = await Coverage(simulation: Simulation(evaluator: tenant.evaluator), users: snapshot.users)
+        let entry = try #require(coverage.passwordOnly.first)
+        #expect(entry.resources.contains("exchange-online"))
+        #expect(!entry.resources.contains("sharepoint-online"))
     }
 }

@@ -17,8 +17,10 @@ enum Fixture {
 
     static func context(_ name: String, configuration: Configuration? = nil) throws -> TenantContext {
         let snapshot = try snapshot(name)
-        return TenantContext(snapshot: snapshot, configuration: try configuration ?? self.configuration(name),
-                             now: snapshot.capturedAt ?? Date())
+        var context = TenantContext(snapshot: snapshot, configuration: try configuration ?? self.configuration(name),
+                                    now: snapshot.capturedAt ?? Date())
+        context.runbookOnFile = RunbookOnFile.read(context.configuration, relativeTo: url(name))
+        return context
     }
 
     /// A copy of a fixture in a fresh temporary folder, to change files in.

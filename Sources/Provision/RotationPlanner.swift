@@ -1,0 +1,49 @@
+import EntraModel
+import Foundation
+import Posture
+
+/// A password rotation: a new password set on the account with `PATCH /users/{id}` (`passwordProfile`), split into
+/// new share sheets for the custodians, optionally copied to Key Vault, the old set marked superseded.
+public enum RotationPlanner {
+    public static func plan(context: TenantContext, files: [String: Data], account: String, options: ProvisionOptions,
+                            source: String) throws -> Plan {
+        let custody = try ProvisionPlanner.shareRecipients(context.configuration)
+        guard let user = context.directory.user(idOrUPN: account) else {
+            throw ProvisionError.cannotPlan("no user \(account) in the tenant")
+        }
+        guard !user.isSynchronized else {
+            throw ProvisionError.cannotPlan("\(user.name) is synchronized from on-premises: its password is set there, not in Entra ID")
+        }
+        let upn = user.userPrincipalName?.lowercased() ?? user.id
+        var notes: [String] = []
+        if !context.isEmergencyAccount(user.id) {
+            notes.append("\(user.name) is not a declared emergency account in breakglass.yml.")
+        }
+        let changed = user.lastPasswordChangeDateTime.map(PlanClock.text) ?? "never"
+        // Learn: user-update (passwordProfile). Least privilege: User-PasswordProfile.ReadWrite.All, and the caller
+        // (the signed-in approver, or the app) must hold Privileged Authentication Administrator to reset a Global
+        // Administrator's password ("Who can reset passwords").
+        let step = PlanStep(
+            id: "rotate-password.\(upn.split(separator: "@")[0])", action: .setPassword,
+            what: "Set a new password on \(upn) and split it to \(custody.custodians.joined(separator: ", ")) (any \(custody.threshold))",
+            why: "After every use (or when it is too old) the emergency password is replaced, and the old share sheets stop opening anything (BG060, BG061).",
+            fixes: ["BG060", "BG061"],
+            precondition: "\(upn) still has id \(user.id) and its password was last changed \(changed)",
+            request: PlanRequest(service: .graph, method: "PATCH", path: "/users/\(user.id)", body: .object([
+                "passwordProfile": .object([
+                    "forceChangePasswordNextSignIn": .bool(false),
+                    "password": .string(PlanPlaceholder.password),
+                ]),
+            ])),
+            keyVault: ProvisionPlanner.keyVaultRequest(options, upn: upn),
+            touches: ["user:\(user.id.lowercased())"], parameters: ["upn": upn, "userID": user.id.lowercased()])
+        let subjects = Plan.Subjects(accounts: [user.id.lowercased()], groupName: nil, groupID: nil, includesPolicies: false)
+        var state = try TenantState.items(snapshot: context.snapshot, files: files, subjects: subjects)
+        state.sort { $0.key < $1.key }
+        return Plan(
+            format: Plan.format, kind: .rotate, tenantID: context.snapshot.organization.id,
+            tenantName: context.snapshot.organization.displayName, createdAt: PlanClock.text(options.now), source: source,
+            subjects: subjects, stateHash: TenantState.hash(state), state: state, shares: custody, notes: notes,
+            steps: [step], signatures: [])
+    }
+}
