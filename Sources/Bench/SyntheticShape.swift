@@ -5,8 +5,9 @@ extension SyntheticTenant {
     /// The directory's shape: how groups nest, how many groups the policies name, who is a guest. `standard` is the
     /// generator's original tenant; `harsh` is issue 11's: every group nests three later ones (so closures of early
     /// groups reach most of the directory), 1–40 direct users per group, 20 role-assignable groups holding roles,
-    /// one direct role assignment per 100 users over six roles, and policies of which a third include 5 groups,
-    /// a third 3 roles and a third All users, each excluding the exclusion group or 2 groups — 324 groups in all.
+    /// one direct role assignment per 100 users over six roles (and a tenth as many eligibilities), and policies of
+    /// which a third include 5 groups, a third 3 roles and a third All users, each excluding the exclusion group or
+    /// 2 groups — 323 groups and the exclusion group, 324 in all.
     public struct Shape: Sendable, Hashable {
         public enum Preset: String, Sendable, Hashable, CaseIterable {
             case standard = "default"
@@ -21,7 +22,7 @@ extension SyntheticTenant {
         /// Each group nests this many groups created after it; nil: the standard forest (an earlier parent half the
         /// time).
         public var nesting: Int?
-        /// Groups the policies pick from (harsh: distinct groups named).
+        /// Groups the policies pick from (harsh: distinct groups named besides the exclusion group).
         public var policyGroups: Int
         /// Direct users per group (harsh).
         public var directUsers: ClosedRange<Int>
@@ -38,7 +39,7 @@ extension SyntheticTenant {
             preset: .standard, guests: 0.03, synchronized: 0.6, nesting: nil, policyGroups: 300, directUsers: 1...40,
             roleGroups: 0, roleAssignments: nil, cycles: 0, unknownGroups: 0)
         public static let harsh = Shape(
-            preset: .harsh, guests: 0.05, synchronized: 2.0 / 3.0, nesting: 3, policyGroups: 324, directUsers: 1...40,
+            preset: .harsh, guests: 0.05, synchronized: 2.0 / 3.0, nesting: 3, policyGroups: 323, directUsers: 1...40,
             roleGroups: 20, roleAssignments: nil, cycles: 0, unknownGroups: 0)
 
         public static func preset(_ preset: Preset) -> Shape { preset == .harsh ? .harsh : .standard }
@@ -192,7 +193,7 @@ extension SyntheticTenant {
         members = []
 
         // Roles: the emergency accounts are permanent Global Administrators; direct assignments to users over six
-        // roles (a tenth eligible through PIM instead); each role group holds one of the six.
+        // roles, and a tenth as many eligibilities through PIM; each role group holds one of the six.
         put("role-definitions.json", list(Self.roles.map {
             "{\"id\":\"\($0.id)\",\"displayName\":\"\($0.name)\",\"templateId\":\"\($0.id)\",\"isBuiltIn\":true}"
         }))
@@ -208,10 +209,10 @@ extension SyntheticTenant {
         for n in 0..<direct {
             let principal = userID(Int.random(in: people, using: &random))
             let role = n < 4 ? WellKnownRole.globalAdministrator : random.pick(sixRoles).id
+            assign(principal, role, n + 10)
             if random.chance(0.1) {
+                let principal = userID(Int.random(in: people, using: &random))
                 eligible.append("{\"id\":\"re-\(n)\",\"principalId\":\"\(principal)\",\"roleDefinitionId\":\"\(role)\",\"directoryScopeId\":\"/\",\"memberType\":\"Direct\",\"status\":\"Provisioned\",\"scheduleInfo\":{\"startDateTime\":\"2025-01-01T00:00:00Z\",\"expiration\":{\"type\":\"noExpiration\",\"endDateTime\":null}}}")
-            } else {
-                assign(principal, role, n + 10)
             }
         }
         for (n, group) in (roleGroupStart..<groups).enumerated() {

@@ -34,7 +34,7 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Conditional Access policies.") var policies = 195
         @Option(help: "default or harsh.") var shape: SyntheticTenant.Shape.Preset = .standard
         @Option(help: "Each group nests this many groups created after it (default shape: a forest).") var nesting: Int?
-        @Option(help: "Groups the policies pick from (harsh: distinct groups they name).") var policyGroups: Int?
+        @Option(help: "Groups the policies pick from (harsh: distinct groups they name besides the exclusion group).") var policyGroups: Int?
         @Option(help: "Fraction of users who are guests (default 0.03, harsh 0.05).") var guests: Double?
         @Option(help: "Fraction of the other users synchronised from on-premises AD.") var synchronized: Double?
         @Option(help: "Direct users per group, MIN-MAX (harsh; default 1-40).") var directUsers: String?
