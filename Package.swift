@@ -16,7 +16,12 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // Untrusted input: bounded reads of regular files only, terminal-safe text.
@@ -27,11 +32,14 @@ let package = Package(
         .target(name: "AccessPolicy", dependencies: ["EntraModel"]),
         // Failure scenarios, the admin-path matrix and the policy-as-code gate.
         .target(name: "Lockout", dependencies: ["EntraModel", "AccessPolicy", "SafeInput"]),
-        // The check catalogue, configuration and the embedded demo tenant (BG070 reads Lockout's scenarios).
+        // Tier-0 analysis: who can take over or lock out the emergency accounts, with evidence per hop (no I/O).
+        .target(name: "Paths", dependencies: ["EntraModel"]),
+        // The check catalogue, configuration and the embedded demo tenant (BG070 reads Lockout's scenarios; BG023 and
+        // BG024 read the tier-0 paths).
         .target(
             name: "Posture",
             dependencies: [
-                "EntraModel", "AccessPolicy", "Lockout", "SafeInput", .product(name: "Yams", package: "Yams"),
+                "EntraModel", "AccessPolicy", "Lockout", "Paths", "SafeInput", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -49,7 +57,7 @@ let package = Package(
         // Renderers of audit results and of the runbook (Mustache templates).
         .target(
             name: "Reports",
-            dependencies: ["Posture", "EntraModel", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["Posture", "EntraModel", "Paths", .product(name: "Mustache", package: "swift-mustache")]
         ),
         // Passwords, Shamir k-of-n shares and the hash-chained ledger.
         .target(
@@ -93,11 +101,41 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The watch service: pollers, webhook intake, incidents, the outbox and notifiers, and the store (SQLite or
+        // PostgreSQL, behind one interface).
+        .target(
+            name: "Watch",
+            dependencies: [
+                "EntraModel", "Posture", "Lockout", "Monitoring", "Graph", "Custody",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The web page, JSON API, webhook endpoint, health and metrics of the watch service (Hummingbird).
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "Watch", "EntraModel", "Posture", "Lockout", "Monitoring", "Graph", "Custody",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "breakglass",
             dependencies: [
                 "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "Bench", "Monitoring", "Graph",
-                "GraphEmulator", "Provision", "SafeInput",
+                "GraphEmulator", "Provision", "SafeInput", "Watch", "Dashboard", "Paths",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -106,12 +144,16 @@ let package = Package(
             name: "BreakglassTests",
             dependencies: [
                 "EntraModel", "AccessPolicy", "Lockout", "Posture", "Reports", "Custody", "Bench", "Monitoring", "Graph",
-                "GraphEmulator", "Provision", "SafeInput", "breakglass",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "GraphEmulator", "Provision", "SafeInput", "Watch", "Dashboard", "Paths", "breakglass",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"]

@@ -1061,17 +1061,129 @@ security_defaults = {
     "isEnabled": False,
 }
 
+# ---------------------------------------------------------------------------------------------------------------
+# Who can take over or lock out the emergency accounts (issue 15): applications and their Microsoft Graph
+# permissions, owners, administrative units, the authentication methods policy.
+MICROSOFT_TENANT = "f8cdef31-a31e-4b4a-93e4-5f571e91255a"
+GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
+GRAPH_ROLES = {  # Microsoft Graph application permissions (app role ids as Microsoft publishes them)
+    "RoleManagement.ReadWrite.Directory": "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8",
+    "AppRoleAssignment.ReadWrite.All": "06b708a9-e830-4db3-a914-8e69da51d44f",
+    "Application.ReadWrite.All": "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9",
+    "UserAuthenticationMethod.ReadWrite.All": "50483e42-d915-4231-9639-7fdb7fd190e5",
+    "Directory.ReadWrite.All": "19dbc75e-c2e2-444c-a770-ec69d8559fc7",
+    "Group.ReadWrite.All": "62a82d76-70ea-41e2-9197-370581804d09",
+    "GroupMember.ReadWrite.All": "dbaae8cf-10b5-4b86-a4a1-f871c94c6695",
+    "Policy.ReadWrite.ConditionalAccess": "01c0a623-fc9b-48e9-b794-0756f8e8f067",
+    "Policy.ReadWrite.AuthenticationMethod": "29c18626-4985-4dcd-85c0-193eef327366",
+    "User.Read.All": "df021288-bdef-4463-88db-98f22de89214",
+    "Application.Read.All": "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30",
+}
+SP, APP, APP_ID = {}, {}, {}
+
+
+def service_principal(key, name, *, app_id=None, owner=TENANT, kind="Application", enabled=True, created=None):
+    SP[key] = gid("sp/" + key)
+    APP_ID[key] = app_id or gid("appId/" + key)
+    return {"id": SP[key], "appId": APP_ID[key], "displayName": name, "servicePrincipalType": kind,
+            "accountEnabled": enabled, "appOwnerOrganizationId": owner}
+
+
+graph_service_principal = dict(service_principal("graph", "Microsoft Graph", app_id=GRAPH_APP_ID, owner=MICROSOFT_TENANT))
+graph_service_principal["appRoles"] = [
+    {"allowedMemberTypes": ["Application"], "description": f"Application permission {name}.", "displayName": name,
+     "id": role_id, "isEnabled": True, "origin": "Application", "value": name}
+    for name, role_id in GRAPH_ROLES.items()]
+SERVICE_PRINCIPALS = [
+    {k: v for k, v in graph_service_principal.items() if k != "appRoles"},
+    service_principal("exchange", "Office 365 Exchange Online", app_id="00000002-0000-0ff1-ce00-000000000000",
+                      owner=MICROSOFT_TENANT),
+    # Provisions role assignments for the joiner/mover/leaver process: declared in breakglass.yml, owned by Lidia (GA).
+    service_principal("identity-governance", "Contoso Identity Governance"),
+    # A deployment pipeline's app, granted Application.ReadWrite.All "to create app registrations", owned by Diego
+    # (Intune Administrator): whoever holds it adds a secret to Identity Governance and assigns itself any role.
+    service_principal("ops-automation", "Contoso Ops Automation"),
+    # A Conditional Access backup tool that can also restore (write) policies: a lock-out path.
+    service_principal("ca-backup", "CA Policy Backup"),
+    service_principal("hr-connector", "Contoso HR Connector"),
+    service_principal("sentinel-mi", "mi-sentinel-playbooks", kind="ManagedIdentity", owner=None),
+]
+APPLICATIONS = []
+for key, name in [("identity-governance", "Contoso Identity Governance"), ("ops-automation", "Contoso Ops Automation"),
+                  ("ca-backup", "CA Policy Backup"), ("hr-connector", "Contoso HR Connector")]:
+    APP[key] = gid("app/" + key)
+    APPLICATIONS.append({"id": APP[key], "appId": APP_ID[key], "displayName": name})
+GRANTS = [("identity-governance", "RoleManagement.ReadWrite.Directory", "2024-05-13T10:41:07"),
+          ("ops-automation", "Application.ReadWrite.All", "2025-11-03T15:02:44"),
+          ("ops-automation", "User.Read.All", "2025-11-03T15:02:44"),
+          ("ca-backup", "Policy.ReadWrite.ConditionalAccess", "2023-10-02T08:12:19"),
+          ("hr-connector", "User.Read.All", "2022-02-21T09:30:55")]
+app_role_assignments = [
+    {"id": b64guid(gid(f"grant/{key}/{perm}")) + "-grant", "appRoleId": GRAPH_ROLES[perm], "createdDateTime": t(when),
+     "deletedDateTime": None, "principalDisplayName": next(s["displayName"] for s in SERVICE_PRINCIPALS if s["id"] == SP[key]),
+     "principalId": SP[key], "principalType": "ServicePrincipal", "resourceDisplayName": "Microsoft Graph",
+     "resourceId": SP["graph"]}
+    for key, perm, when in GRANTS]
+# Owners of what `breakglass snapshot` reads owners of: the service principals holding a Graph write permission and
+# their registrations, the exclusion group and the groups policies exclude or roles are assigned to.
+SP_OWNERS = {"identity-governance": [], "ops-automation": [user_member("diego")], "ca-backup": []}
+APP_OWNERS = {"identity-governance": [user_member("lidia")], "ops-automation": [user_member("diego")],
+              "ca-backup": [user_member("megan")]}
+GROUP_OWNERS = {"excl": [user_member("henrietta")], "svc": [user_member("grady")], "helpdesk": [user_member("lidia")]}
+# bg-01 was put in a restricted-management administrative unit in 2024; bg-02 never was (BG016).
+AU = {"ea": gid("au/emergency-access"), "plant": gid("au/redmond-plant")}
+administrative_units = [
+    {"id": AU["ea"], "displayName": "Emergency access (restricted)", "description": "Break-glass accounts",
+     "isMemberManagementRestricted": True, "membershipRule": None, "membershipRuleProcessingState": None,
+     "membershipType": None, "visibility": "HiddenMembership"},
+    {"id": AU["plant"], "displayName": "Redmond plant", "description": None, "isMemberManagementRestricted": None,
+     "membershipRule": None, "membershipRuleProcessingState": None, "membershipType": None, "visibility": None},
+]
+AU_MEMBERS = {"ea": [user_member("bg-01")]}
+authentication_methods_policy = {
+    "@odata.context": GRAPH + "authenticationMethodsPolicy",
+    "id": "authenticationMethodsPolicy", "displayName": "Authentication Methods Policy",
+    "description": "The tenant-wide policy that controls which authentication methods are allowed in the tenant, "
+                   "authentication method registration requirements, and self-service password reset settings",
+    "lastModifiedDateTime": t("2026-06-02T11:20:37", True), "policyVersion": "1.5",
+    "authenticationMethodConfigurations": [
+        {"@odata.type": "#microsoft.graph.fido2AuthenticationMethodConfiguration", "id": "Fido2", "state": "enabled",
+         "isSelfServiceRegistrationAllowed": True, "isAttestationEnforced": True,
+         "keyRestrictions": {"isEnforced": False, "enforcementType": "block", "aaGuids": []},
+         "includeTargets": [{"targetType": "group", "id": "all_users", "isRegistrationRequired": False}],
+         "excludeTargets": []},
+        {"@odata.type": "#microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration",
+         "id": "MicrosoftAuthenticator", "state": "enabled", "excludeTargets": [],
+         "includeTargets": [{"targetType": "group", "id": "all_users", "isRegistrationRequired": False,
+                             "authenticationMode": "any"}]},
+        {"@odata.type": "#microsoft.graph.smsAuthenticationMethodConfiguration", "id": "Sms", "state": "enabled",
+         "excludeTargets": [], "includeTargets": [{"targetType": "group", "id": "all_users",
+                                                   "isRegistrationRequired": False, "isUsableForSignIn": False}]},
+        {"@odata.type": "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration",
+         "id": "TemporaryAccessPass", "state": "enabled", "defaultLifetimeInMinutes": 60, "defaultLength": 8,
+         "minimumLifetimeInMinutes": 60, "maximumLifetimeInMinutes": 480, "isUsableOnce": True,
+         "excludeTargets": [], "includeTargets": [{"targetType": "group", "id": "all_users", "isRegistrationRequired": False}]},
+        {"@odata.type": "#microsoft.graph.x509CertificateAuthenticationMethodConfiguration", "id": "X509Certificate",
+         "state": "disabled", "excludeTargets": [], "includeTargets": [{"targetType": "group", "id": "all_users"}]},
+        {"@odata.type": "#microsoft.graph.emailAuthenticationMethodConfiguration", "id": "Email", "state": "disabled",
+         "allowExternalIdToUseEmailOtp": "default", "excludeTargets": [], "includeTargets": []},
+    ]}
+
 FILES = ["organization.json", "domains.json", "users.json", "groups.json", "group-members",
          "role-definitions.json", "role-assignments.json", "role-assignment-schedule-instances.json",
          "role-eligibility-schedules.json", "conditional-access-policies.json", "named-locations.json",
          "authentication-strengths.json", "security-defaults.json", "authentication-methods", "sign-ins.json",
-         "directory-audits.json", "diagnostic-settings.json", "alert-rules.json"]
+         "directory-audits.json", "diagnostic-settings.json", "alert-rules.json", "service-principals.json",
+         "graph-service-principal.json", "graph-app-role-assignments.json", "applications.json",
+         "service-principal-owners", "application-owners", "group-owners", "administrative-units.json",
+         "administrative-unit-members", "authentication-methods-policy.json"]
 manifest = {"tenantId": TENANT, "cloud": "global", "capturedAt": iso(CAPTURED), "capturedBy": "breakglass demo",
             "files": {name: {"status": "ok"} for name in FILES}}
 
 # ---------------------------------------------------------------------------------------------------------------
 # Write
-for sub in ["group-members", "authentication-methods"]:
+for sub in ["group-members", "authentication-methods", "group-owners", "service-principal-owners", "application-owners",
+            "administrative-unit-members"]:
     shutil.rmtree(os.path.join(OUT, sub), ignore_errors=True)
 write("manifest.json", manifest)
 write("organization.json", organization)
@@ -1100,6 +1212,26 @@ write("sign-ins.json", listing("auditLogs/signIns", sign_ins))
 write("directory-audits.json", listing("auditLogs/directoryAudits", audits))
 write("diagnostic-settings.json", diagnostic_settings)
 write("alert-rules.json", alert_rules)
+SELECT_SPS = "id,appId,displayName,servicePrincipalType,accountEnabled,appOwnerOrganizationId"
+write("service-principals.json", listing(f"servicePrincipals({SELECT_SPS})", SERVICE_PRINCIPALS))
+write("graph-service-principal.json", dict({"@odata.context": GRAPH + "servicePrincipals(id,appId,displayName,appRoles)/$entity"},
+                                          **graph_service_principal))
+write("graph-app-role-assignments.json", listing(f"servicePrincipals('{SP['graph']}')/appRoleAssignedTo",
+                                                 app_role_assignments))
+write("applications.json", listing("applications(id,appId,displayName)", APPLICATIONS))
+for key, owners in SP_OWNERS.items():
+    write(f"service-principal-owners/{SP[key]}.json", listing("directoryObjects(id)", owners))
+for key, owners in APP_OWNERS.items():
+    write(f"application-owners/{APP[key]}.json", listing("directoryObjects(id)", owners))
+owned_groups = {G["excl"], G["helpdesk"]} | {g for p in POLICIES for g in p["conditions"]["users"]["excludeGroups"]}
+for group_id in sorted(owned_groups):
+    key = next(k for k, v in G.items() if v == group_id)
+    write(f"group-owners/{group_id}.json", listing("directoryObjects(id)", GROUP_OWNERS.get(key, [])))
+write("administrative-units.json", listing("directory/administrativeUnits(id,displayName,isMemberManagementRestricted,membershipType)",
+                                           administrative_units))
+for key, members in AU_MEMBERS.items():
+    write(f"administrative-unit-members/{AU[key]}.json", listing("directoryObjects(id)", members))
+write("authentication-methods-policy.json", authentication_methods_policy)
 
 # The ids a reader of breakglass.yml and README.md needs.
 print(f"tenant            {TENANT}")
@@ -1107,5 +1239,7 @@ for key in ["bg-01", "bg-02", "diego", "svc-mfp-scan"]:
     print(f"user {key:<12} {U[key]}")
 for key in ["excl", "svc", "itadmins", "helpdesk"]:
     print(f"group {key:<11} {G[key]}")
+for key in ["identity-governance", "ops-automation", "ca-backup"]:
+    print(f"appId {key:<19} {APP_ID[key]}")
 for key, pid in P.items():
     print(f"policy {key:<10} {pid}")

@@ -30,7 +30,7 @@ def values(path):
 
 # 1. Everything parses; list files carry @odata.context (Graph) or are ARM lists.
 ARM = {"diagnostic-settings.json", "alert-rules.json"}
-NOT_LISTS = {"manifest.json", "security-defaults.json"}
+NOT_LISTS = {"manifest.json", "security-defaults.json", "graph-service-principal.json", "authentication-methods-policy.json"}
 for folder, _, names in os.walk(DIR):
     for name in names:
         if not name.endswith(".json"):
@@ -256,6 +256,35 @@ for account in (bg01, bg02):
     expect(not [e for e in values("role-eligibility-schedules.json") if e["principalId"] == account],
            f"{account} is not under PIM")
 expect(len(users) >= 35 and len(policies) >= 12, "enough users and policies")
+
+# Tier 0 (issue 15): owners, applications, administrative units, the authentication methods policy.
+sps = {s["id"]: s for s in values("service-principals.json")}
+graph_sp = load("graph-service-principal.json")
+role_names = {r["id"]: r["value"] for r in graph_sp["appRoles"]}
+grants = values("graph-app-role-assignments.json")
+for grant in grants:
+    if grant["principalId"] not in sps or grant["appRoleId"] not in role_names or grant["resourceId"] != graph_sp["id"]:
+        problem(f"graph-app-role-assignments.json: {grant['id']} refers to an unknown principal, role or resource")
+apps_by_app_id = {a["appId"]: a for a in values("applications.json")}
+for folder, table in [("service-principal-owners", sps), ("application-owners", {a["id"]: a for a in apps_by_app_id.values()}),
+                      ("group-owners", groups)]:
+    for name in os.listdir(os.path.join(DIR, folder)):
+        if name[:-5] not in table:
+            problem(f"{folder}/{name}: no such object")
+        for owner in values(f"{folder}/{name}"):
+            if owner["id"] not in users and owner["id"] not in sps:
+                problem(f"{folder}/{name}: owner {owner['id']} does not exist")
+excl_owners = {o["id"] for o in values(f"group-owners/{exclusion_group}.json")}
+expect(excl_owners and not excl_owners & {bg01, bg02}, "the exclusion group is owned by someone else (BG037)")
+units = {u["id"]: u for u in values("administrative-units.json")}
+restricted = [u for u in units.values() if u["isMemberManagementRestricted"]]
+in_unit = {m["id"] for u in restricted for m in values(f"administrative-unit-members/{u['id']}.json")}
+expect(bg01 in in_unit and bg02 not in in_unit, "bg-01 in a restricted-management unit, bg-02 not (BG016)")
+held = {(g["principalId"], role_names[g["appRoleId"]]) for g in grants}
+expect(any(p == "Application.ReadWrite.All" for _, p in held), "an app holds Application.ReadWrite.All (BG023)")
+expect(any(p == "Policy.ReadWrite.ConditionalAccess" for _, p in held), "an app can write CA policies (lock-out path)")
+fido2 = [c for c in load("authentication-methods-policy.json")["authenticationMethodConfigurations"] if c["id"] == "Fido2"]
+expect(fido2 and fido2[0]["state"] == "enabled", "FIDO2 is enabled for the accounts (BG043)")
 
 if problems:
     print("\n".join(problems))

@@ -10,13 +10,17 @@ public struct SyntheticTenant: Sendable {
     public var policies: Int
     public var seed: UInt64
     public var shape: Shape
+    /// Service principals with Microsoft Graph permissions and owners (0: no application files).
+    public var servicePrincipals: Int
 
-    public init(users: Int, groups: Int, policies: Int, seed: UInt64 = 42, shape: Shape = .standard) {
+    public init(users: Int, groups: Int, policies: Int, seed: UInt64 = 42, shape: Shape = .standard,
+                servicePrincipals: Int = 0) {
         self.users = max(users, 10)
         self.groups = max(groups, shape.preset == .harsh ? shape.roleGroups + 8 : 4)
         self.policies = max(policies, 1)
         self.seed = seed
         self.shape = shape
+        self.servicePrincipals = max(servicePrincipals, 0)
     }
 
     static let domain = "synthetic.onmicrosoft.com"
@@ -182,6 +186,10 @@ public struct SyntheticTenant: Sendable {
         put("sign-ins.json", list(Self.emergencyAccountIDs().map {
             "{\"id\":\"s-\($0)\",\"createdDateTime\":\"\(Self.daysBefore(20))\",\"userId\":\"\($0)\",\"appDisplayName\":\"Azure Portal\",\"isInteractive\":true,\"status\":{\"errorCode\":0}}"
         }))
+        if servicePrincipals > 0 {
+            var applicationRandom = SplitMix64(seed: seed &+ 15)
+            addApplications(to: &files, random: &applicationRandom, owners: adminIDs + (2..<min(users, 1000)).map(userID))
+        }
         put("manifest.json", "{\"tenantId\":\"\(Self.id("f", 1))\",\"cloud\":\"global\",\"capturedAt\":\"\(Self.capturedAt)\",\"capturedBy\":\"breakglass bench generate\"}")
     }
 

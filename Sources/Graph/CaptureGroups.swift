@@ -19,6 +19,10 @@ extension SnapshotCapture {
         snapshot.roleAssignmentScheduleInstances?.forEach { add($0.principalId) }
         snapshot.roleEligibilitySchedules?.forEach { add($0.principalId) }
         extra.forEach(add)
+        // The authentication methods policy enables methods for groups (BG043).
+        for configuration in snapshot.authenticationMethodsPolicy?.authenticationMethodConfigurations ?? [] {
+            (configuration.includeTargets + configuration.excludeTargets).map(\.id).forEach(add)
+        }
         return referenced
     }
 

@@ -117,8 +117,13 @@ public enum GraphPermissions {
             ("/rolemanagement/directory/roleeligibilityschedules", "RoleEligibilitySchedule.Read.Directory"),
             ("/rolemanagement/", "RoleManagement.Read.Directory"),
             ("/identity/conditionalaccess/", "Policy.Read.All"),
+            ("/policies/authenticationmethodspolicy", "Policy.Read.AuthenticationMethod (or Policy.Read.All)"),
+            ("/serviceprincipals", "Application.Read.All"),
+            ("/applications", "Application.Read.All"),
+            ("/administrativeunits", "AdministrativeUnit.Read.All"),
             ("/policies/", "Policy.Read.All"),
             ("/members", "GroupMember.Read.All"),
+            ("/owners", "GroupMember.Read.All"),
             ("/groups", "Group.Read.All"),
             ("/users", "User.Read.All"),
             ("/domains", "Domain.Read.All"),
@@ -132,6 +137,6 @@ public enum GraphPermissions {
         "Organization.Read.All", "Domain.Read.All", "User.Read.All", "Group.Read.All", "GroupMember.Read.All",
         "RoleManagement.Read.Directory", "RoleAssignmentSchedule.Read.Directory",
         "RoleEligibilitySchedule.Read.Directory", "Policy.Read.All", "UserAuthenticationMethod.Read.All",
-        "AuditLog.Read.All", "Directory.Read.All",
+        "AuditLog.Read.All", "Directory.Read.All", "Application.Read.All", "AdministrativeUnit.Read.All",
     ]
 }

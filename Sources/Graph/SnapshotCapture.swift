@@ -62,7 +62,7 @@ public struct SnapshotCapture: Sendable {
         Job(file: .namedLocations, path: "/identity/conditionalAccess/namedLocations"),
         Job(file: .authenticationStrengths, path: "/policies/authenticationStrengthPolicies"),
         Job(file: .securityDefaults, path: "/policies/identitySecurityDefaultsEnforcementPolicy", isList: false),
-    ]
+    ] + tierZeroJobs
 
     /// Captures the tenant. `extraGroups` are groups the configuration names (the exclusion group);
     /// `emergencyAccounts` picks the accounts (declared or discovered) from the directory read so far.
@@ -82,6 +82,10 @@ public struct SnapshotCapture: Sendable {
         for (id, outcome) in try await groupMembers(of: Self.referencedGroups(directory, extra: extraGroups), directory) {
             let name = SnapshotFile.groupMembers.rawValue
             record(outcome, as: Self.isData(outcome) ? "\(name)/\(id).json" : name, files: &files, statuses: &statuses)
+        }
+
+        for (name, outcome) in try await tierZeroOwnersAndMembers(directory, extraGroups: extraGroups) {
+            record(outcome, as: name, files: &files, statuses: &statuses)
         }
 
         let accounts = try emergencyAccounts(try SnapshotReader().read(from: MemorySource(files)))
@@ -246,7 +250,7 @@ public struct SnapshotCapture: Sendable {
                   isList: Bool = true, client: GraphClient? = nil) async throws -> Outcome {
         do {
             return .data(isList ? try await list(file, path, query, version: version, client: client)
-                                : try await (client ?? self.client).object(path))
+                                : try await (client ?? self.client).object(path, version: version, query: query))
         } catch let error as GraphError {
             guard let entry = Self.refusal(error) else { throw error }
             return .unavailable(entry)
@@ -254,7 +258,7 @@ public struct SnapshotCapture: Sendable {
     }
 
     /// How a refused request goes in the manifest: `notLicensed`, `forbidden`, `error` (404), or nil (a failure).
-    static func refusal(_ error: GraphError) -> Manifest.FileEntry? {
+    public static func refusal(_ error: GraphError) -> Manifest.FileEntry? {
         let licence = ["Authentication_RequestFromNonPremiumTenantOrB2CTenant", "AadPremiumLicenseRequired"]
         switch error {
         case .forbidden(_, let code, _, _) where code.map(licence.contains) == true,

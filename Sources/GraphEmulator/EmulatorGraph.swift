@@ -14,23 +14,48 @@ extension GraphEmulator {
         "/policies/authenticationstrengthpolicies": .authenticationStrengths,
         "/auditlogs/signins": .signIns, "/auditlogs/directoryaudits": .directoryAudits,
         "/providers/microsoft.aadiam/diagnosticsettings": .diagnosticSettings,
+        "/serviceprincipals": .servicePrincipals, "/applications": .applications,
+        "/directory/administrativeunits": .administrativeUnits,
+    ]
+
+    /// Single objects and the file each serves.
+    static let objectRoutes: [String: SnapshotFile] = [
+        "/policies/identitysecuritydefaultsenforcementpolicy": .securityDefaults,
+        "/policies/authenticationmethodspolicy": .authenticationMethodsPolicy,
+    ]
+
+    /// `/{parent}/{id}/{relation}` lists held in a snapshot folder: the folder and the list file of the parents.
+    static let folderRoutes: [String: (folder: SnapshotFile, parents: SnapshotFile)] = [
+        "groups/members": (.groupMembers, .groups),
+        "groups/owners": (.groupOwners, .groups),
+        "serviceprincipals/owners": (.servicePrincipalOwners, .servicePrincipals),
+        "applications/owners": (.applicationOwners, .applications),
+        "administrativeunits/members": (.administrativeUnitMembers, .administrativeUnits),
     ]
 
     func serve(resource: String, request: EmulatorRequest, overlays: [String: JSONList] = [:]) -> EmulatorResponse {
         let lower = resource.lowercased()
-        func list(_ name: String) -> [[String: Any]]? { overlays[name]?.items ?? store.lists[name] }
+        // Written objects (overlays) first, then the timeline's records over the snapshot's.
+        func listed(_ name: String) -> (items: [[String: Any]], changed: Bool)? {
+            if let overlay = overlays[name] { return (overlay.items, true) }
+            return self.list(name)
+        }
+        func list(_ name: String) -> [[String: Any]]? { listed(name)?.items }
         func exists(_ id: String, in file: SnapshotFile) -> Bool {
             list(file.rawValue)?.contains { ($0["id"] as? String)?.lowercased() == id } ?? false
         }
-        func page(_ all: [[String: Any]], file: String, request: EmulatorRequest, isChanged: Bool = false) -> EmulatorResponse {
-            self.page(all, file: file, request: request, isChanged: overlays[file] != nil)
+        func page(_ all: [[String: Any]], file: String, request: EmulatorRequest, fast: Bool = true) -> EmulatorResponse {
+            self.page(all, file: file, request: request, fast: fast && overlays[file] == nil)
         }
         let parts = lower.split(separator: "/").map(String.init)
-        if lower == "/policies/identitysecuritydefaultsenforcementpolicy" {
-            let name = SnapshotFile.securityDefaults.rawValue
+        if let file = Self.objectRoutes[lower] {
+            let name = file.rawValue
             if let refusal = refusal(for: name) { return refusal }
             guard let object = store.objects[name] ?? list(name)?.first else { return notFound(resource) }
             return .json(200, object)
+        }
+        if let graphResponse = serveGraphServicePrincipal(lower, resource: resource, request: request) {
+            return graphResponse
         }
         if let file = Self.listRoutes[lower] {
             if let refusal = refusal(for: file.rawValue) { return refusal }
@@ -38,14 +63,41 @@ extension GraphEmulator {
                let refusal = refusal(for: SnapshotFile.signIns.rawValue) {
                 return refusal
             }
-            guard let items = list(file.rawValue) else { return notFound(resource) }
+            guard var (items, changed) = listed(file.rawValue) else { return notFound(resource) }
             if file == .authenticationStrengths {
                 // combinationConfigurations is a relationship: Graph's list leaves it out (the snapshot keeps it in
                 // the policy object, as `$expand` would); it is served under its own path below.
                 let listed = items.map { $0.filter { $0.key != "combinationConfigurations" } }
                 return page(listed, file: lower, request: request)
             }
-            return page(items, file: file.rawValue, request: request)
+            if file == .signIns {
+                // v1.0 lists interactive sign-ins only; beta too, unless the filter asks for signInEventTypes (Learn,
+                // "signIn resource type" (beta)).
+                let asksForTypes = request.path.lowercased().hasPrefix("/beta/")
+                    && (request.query["$filter"] ?? "").lowercased().contains("signineventtypes")
+                if !asksForTypes {
+                    let all = items.count
+                    items = items.filter { Self.eventTypes($0).contains("interactiveUser") }
+                    changed = changed || items.count != all
+                }
+            }
+            return page(items, file: file.rawValue, request: request, fast: !changed)
+        }
+        if parts.count == 2, parts[0] == "users" {
+            // GET /users/{id or UPN}
+            guard let users = list(SnapshotFile.users.rawValue),
+                  let user = users.first(where: { item in
+                      [item["id"], item["userPrincipalName"]].compactMap { ($0 as? String)?.lowercased() }.contains(parts[1])
+                  }) else {
+                return notFound(resource)
+            }
+            let keep = request.query["$select"].map {
+                Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } + ["id"])
+            }
+            var object = user
+            if let keep { object = user.filter { keep.contains($0.key) } }
+            object["@odata.context"] = "\(request.baseURL)/v1.0/$metadata#users/$entity"
+            return .json(200, object)
         }
         // ARM: one emulated subscription holding the snapshot's scheduled query rules.
         if lower == "/subscriptions" {
@@ -63,9 +115,12 @@ extension GraphEmulator {
             guard parts[1] == Self.subscriptionID, let items = list(name) else { return notFound(resource) }
             return page(items, file: name, request: request)
         }
-        if parts.count == 3, parts[0] == "groups", parts[2] == "members" {
-            let key = "\(SnapshotFile.groupMembers.rawValue)/\(parts[1])"
-            guard let items = list(key) ?? (exists(parts[1], in: .groups) ? [] : nil) else {
+        // `/directory/administrativeUnits/{id}/members` is the same shape one level down.
+        let relation = parts.first == "directory" ? Array(parts.dropFirst()) : parts
+        if relation.count == 3, let route = Self.folderRoutes["\(relation[0])/\(relation[2])"] {
+            if let refusal = refusal(for: route.folder.rawValue) { return refusal }
+            let key = "\(route.folder.rawValue)/\(relation[1])"
+            guard let items = list(key) ?? (exists(relation[1], in: route.parents) ? [] : nil) else {
                 return notFound(resource)
             }
             return page(items, file: key, request: request)
@@ -93,6 +148,27 @@ extension GraphEmulator {
 
     static let subscriptionID = "00000000-0000-4000-8000-00000000a1e7"
 
+    /// `/servicePrincipals(appId='{Microsoft Graph}')` and its `/appRoleAssignedTo` (also by the object id).
+    func serveGraphServicePrincipal(_ lower: String, resource: String, request: EmulatorRequest) -> EmulatorResponse? {
+        let decoded = lower.removingPercentEncoding ?? lower
+        let object = SnapshotFile.graphServicePrincipal.rawValue
+        let graphID = (store.objects[object]?["id"] as? String)?.lowercased()
+        let byAppID = "/serviceprincipals(appid='\(WellKnownApplication.microsoftGraph)')"
+        let byID = graphID.map { "/serviceprincipals/\($0)" }
+        if decoded == byAppID || (byID != nil && decoded == byID) {
+            if let refusal = refusal(for: object) { return refusal }
+            guard let item = store.objects[object] else { return notFound(resource) }
+            return .json(200, item)
+        }
+        if decoded == byAppID + "/approleassignedto" || (byID != nil && decoded == (byID ?? "") + "/approleassignedto") {
+            let name = SnapshotFile.graphAppRoleAssignments.rawValue
+            if let refusal = refusal(for: name) { return refusal }
+            guard let items = store.lists[name] else { return notFound(resource) }
+            return page(items, file: name, request: request)
+        }
+        return nil
+    }
+
     func notFound(_ resource: String) -> EmulatorResponse {
         .graphError(404, "Request_ResourceNotFound", "Resource '\(resource)' does not exist.")
     }
@@ -118,15 +194,24 @@ extension GraphEmulator {
         }
     }
 
-    /// `$filter`, `$select`, `$top` and `$skiptoken` over a list.
-    func page(_ all: [[String: Any]], file: String, request: EmulatorRequest, isChanged: Bool = false) -> EmulatorResponse {
+    /// A sign-in's `signInEventTypes` (beta), or what v1.0's `isInteractive` implies.
+    static func eventTypes(_ item: [String: Any]) -> [String] {
+        if let types = item["signInEventTypes"] as? [String], !types.isEmpty { return types }
+        return [(item["isInteractive"] as? Bool) == false ? "nonInteractiveUser" : "interactiveUser"]
+    }
+
+    /// `$filter`, `$select`, `$top` and `$skiptoken` over a list; `fast` serves the bytes encoded at load when
+    /// `$select` keeps every key (not for a list the timeline changed).
+    func page(_ all: [[String: Any]], file: String, request: EmulatorRequest, fast: Bool = true) -> EmulatorResponse {
         var indices = Array(all.indices)
         if let filter = request.query["$filter"] {
-            guard let clauses = Self.clauses(filter) else {
-                return .graphError(400, "BadRequest", "Invalid filter clause: the emulator understands `field eq 'value'` joined by `or`.")
+            guard let parsed = EmulatorFilter.parse(filter) else {
+                return .graphError(400, "BadRequest", "Invalid filter clause: the emulator understands comparisons (eq, ne, ge, gt, le, lt), and, or, parentheses and any() lambdas.")
             }
             indices = indices.filter { index in
-                clauses.contains { $0.matches(all[index]) }
+                parsed.matches(all[index]) { item, path in
+                    path == ["signInEventTypes"] ? Self.eventTypes(item) : nil
+                }
             }
         }
         let size = min(request.query["$top"].flatMap(Int.init) ?? options.pageSize, options.pageSize)
@@ -144,7 +229,7 @@ extension GraphEmulator {
             Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } + ["id"])
         }
         let allKept = keep.map { keep in (store.keys[file] ?? []).allSatisfy { keep.contains($0) || $0.hasPrefix("@odata.") } } ?? true
-        if allKept, !isChanged, let encoded = store.encoded[file], encoded.count == all.count {
+        if fast, allKept, let encoded = store.encoded[file], encoded.count == all.count {
             // Every key survives $select: join the items' JSON encoded at load time.
             var body = Data(#"{"@odata.context":"#.utf8) + Self.jsonString(context)
             if let nextLink { body += Data(#","@odata.nextLink":"#.utf8) + Self.jsonString(nextLink) }
@@ -168,58 +253,6 @@ extension GraphEmulator {
     static func jsonString(_ text: String) -> Data {
         (try? JSONSerialization.data(withJSONObject: text, options: [.fragmentsAllowed, .withoutEscapingSlashes]))
             ?? Data("\"\"".utf8)
-    }
-
-    /// `path eq 'value'`, or with `collection`, the lambda `collection/any(t: t/path eq 'value')`.
-    struct Clause {
-        var path: [String]
-        var value: String
-        var collection: [String]? = nil
-
-        func matches(_ item: [String: Any]) -> Bool {
-            func equal(_ object: [String: Any]) -> Bool {
-                GraphEmulator.value(at: path, in: object).map { $0.caseInsensitiveCompare(value) == .orderedSame } ?? false
-            }
-            guard let collection else { return equal(item) }
-            var current: Any? = item
-            for key in collection { current = (current as? [String: Any])?[key] }
-            return (current as? [[String: Any]])?.contains(where: equal) ?? false
-        }
-    }
-
-    /// `userId eq 'a' or userId eq 'b'` → clauses; nil for anything else.
-    static func clauses(_ filter: String) -> [Clause]? {
-        var clauses: [Clause] = []
-        for part in filter.components(separatedBy: " or ") {
-            if let lambda = Self.lambda(part.trimmingCharacters(in: .whitespaces)) {
-                clauses.append(lambda)
-                continue
-            }
-            let words = part.trimmingCharacters(in: .whitespaces).split(separator: " ", maxSplits: 2).map(String.init)
-            guard words.count == 3, words[1] == "eq", words[2].hasPrefix("'"), words[2].hasSuffix("'"), words[2].count >= 2 else {
-                return nil
-            }
-            let value = String(words[2].dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
-            clauses.append(Clause(path: words[0].split(separator: "/").map(String.init), value: value))
-        }
-        return clauses
-    }
-
-    /// `targetResources/any(t: t/id eq 'x')`.
-    static func lambda(_ text: String) -> Clause? {
-        guard let match = text.wholeMatch(of: /(\S+)\/any\((\w+):\s*(\w+)\/(\S+)\s+eq\s+'(.*)'\)/),
-              match.output.2 == match.output.3
-        else { return nil }
-        return Clause(path: match.output.4.split(separator: "/").map(String.init),
-                      value: String(match.output.5).replacingOccurrences(of: "''", with: "'"),
-                      collection: match.output.1.split(separator: "/").map(String.init))
-    }
-
-    static func value(at path: [String], in item: [String: Any]) -> String? {
-        var current: Any? = item
-        for key in path { current = (current as? [String: Any])?[key] }
-        if let text = current as? String { return text }
-        return nil
     }
 
     static func encode(_ query: [String: String]) -> String {

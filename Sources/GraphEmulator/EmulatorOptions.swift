@@ -35,12 +35,17 @@ public struct EmulatorOptions: Sendable {
     public var killAfterWrites: Int
     /// Policy ids whose `policyApplies` the What If endpoint reports the other way round (a planted disagreement).
     public var whatIfDisagreements: [String] = []
+    /// Records and changes that appear over time.
+    public var timeline: EmulatorTimeline?
+    /// The emulator's clock (the timeline runs on it).
+    public var now: @Sendable () -> Date
 
     public init(pageSize: Int = 100, throttleEvery: Int = 0, failEvery: Int = 0, retryAfterSeconds: Int = 1,
                 clientID: String? = nil, clientSecret: String? = nil, certificate: EmulatorCertificate? = nil,
                 failingPaths: [String] = [], unlicensedFiles: [String] = [], deviceCodeLifetime: Int = 900,
                 deviceCodePendingPolls: Int = 1, applicationGrant: EmulatorGrant = .unrestricted,
-                delegatedGrant: EmulatorGrant = .unrestricted, killAfterWrites: Int = 0) {
+                delegatedGrant: EmulatorGrant = .unrestricted, killAfterWrites: Int = 0, timeline: EmulatorTimeline? = nil,
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.pageSize = max(1, pageSize)
         self.throttleEvery = throttleEvery
         self.failEvery = failEvery
@@ -55,6 +60,8 @@ public struct EmulatorOptions: Sendable {
         self.applicationGrant = applicationGrant
         self.delegatedGrant = delegatedGrant
         self.killAfterWrites = killAfterWrites
+        self.timeline = timeline
+        self.now = now
     }
 }
 
@@ -95,9 +102,11 @@ public struct EmulatorCertificate: Sendable {
 
 public enum EmulatorError: Error, CustomStringConvertible, Sendable {
     case badCertificate(String)
+    case badTimeline(String)
     public var description: String {
         switch self {
         case .badCertificate(let reason): "--client-certificate: \(reason)"
+        case .badTimeline(let reason): "--timeline: \(reason)"
         }
     }
 }

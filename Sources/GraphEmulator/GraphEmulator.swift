@@ -52,6 +52,8 @@ public struct GraphEmulator: Sendable {
 
     /// Answers Conditional Access What If from the local evaluator (nil when the folder does not read as a snapshot).
     let whatIf: Directory?
+    /// When the timeline started.
+    let started: Date
 
     public init(snapshot: URL, options: EmulatorOptions = EmulatorOptions()) throws {
         self.store = try EmulatorStore(folder: snapshot)
@@ -59,6 +61,15 @@ public struct GraphEmulator: Sendable {
         self.writes = EmulatorWrites(store: store, killAfterWrites: options.killAfterWrites)
         let tenant = try? SnapshotReader().read(snapshot)
         whatIf = tenant.map(Directory.init)
+        self.started = options.now()
+    }
+
+    /// A list as it stands now: the snapshot's, with what the timeline has added or changed so far; `changed` says
+    /// the file's encoded bytes no longer match it.
+    func list(_ name: String) -> (items: [[String: Any]], changed: Bool)? {
+        guard let timeline = options.timeline, timeline.touches(name) else { return store.lists[name].map { ($0, false) } }
+        let elapsed = options.now().timeIntervalSince(started)
+        return (timeline.apply(to: store.lists[name] ?? [], file: name, start: started, elapsed: elapsed), true)
     }
 
     public var tenantID: String { store.tenantID }

@@ -75,6 +75,8 @@ public struct Coverage: Sendable {
         var federated: Bool
         var synchronized: Bool
         var methods: [AuthenticationMethod]?
+        /// Disabled in the `admin-compromise` scenario (a Global Administrator who is not an emergency account).
+        var compromised: Bool = false
     }
 
     /// Evaluates every enabled user in every scenario. `population` must be built from `simulation.evaluator`
@@ -112,7 +114,8 @@ public struct Coverage: Sendable {
             // The methods as the evaluator reads them (usable now, a certificate binding); most users have none.
             let registered = methods[Directory.normalized(user.id)] == nil
                 ? nil : directory.authenticationMethods(ofUser: user.id, at: evaluator.now)
-            let key = ClassKey(federated: federated, synchronized: user.isSynchronized, methods: registered)
+            let key = ClassKey(federated: federated, synchronized: user.isSynchronized, methods: registered,
+                               compromised: simulation.isDisabled(user, in: .adminCompromise))
             let index: Int
             if let existing = classIndex[key] {
                 index = existing

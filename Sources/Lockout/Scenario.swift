@@ -13,6 +13,8 @@ public enum Scenario: String, CaseIterable, Sendable, Codable {
     case deviceComplianceOutage = "device-compliance-outage"
     case untrustedNetwork = "untrusted-network"
     case riskFlagged = "risk-flagged"
+    /// Every Global Administrator but the emergency accounts is disabled (issue 15): the day the admins are compromised.
+    case adminCompromise = "admin-compromise"
 
     public var summary: String {
         switch self {
@@ -24,6 +26,7 @@ public enum Scenario: String, CaseIterable, Sendable, Codable {
         case .deviceComplianceOutage: "Intune or hybrid join is broken: no device is compliant or domain-joined."
         case .untrustedNetwork: "Signing in from an IP address and country in no named location."
         case .riskFlagged: "Identity Protection rates the user and the sign-in high risk."
+        case .adminCompromise: "The admins are compromised: every Global Administrator (active or eligible) but the emergency accounts is disabled."
         }
     }
 }

@@ -13,8 +13,12 @@ public struct Simulation: Sendable {
     public let trustedNetwork: (ip: String?, country: String)
     private let untrustedAddress: String
     private let untrustedCountry: String
+    /// Global Administrators (active or PIM-eligible) other than the emergency accounts: disabled in `admin-compromise`.
+    public let compromisedAdministrators: Set<String>
 
-    public init(evaluator: Evaluator, policies: [ConditionalAccessPolicy]? = nil) {
+    /// `emergencyAccountIDs` are spared in the `admin-compromise` scenario; every other Global Administrator is
+    /// disabled in it.
+    public init(evaluator: Evaluator, policies: [ConditionalAccessPolicy]? = nil, emergencyAccountIDs: Set<String> = []) {
         // A changed set of policies is compiled once here rather than on every sign-in.
         self.evaluator = policies.map { Evaluator(directory: evaluator.directory, now: evaluator.now, policies: $0) } ?? evaluator
         self.policies = policies
@@ -23,6 +27,29 @@ public struct Simulation: Sendable {
         trustedNetwork = NetworkPicker.trustedNetwork(locations, organization: snapshot.organization)
         untrustedAddress = NetworkPicker.addressOutside(locations)
         untrustedCountry = NetworkPicker.countryOutside(locations)
+        let spared = Set(emergencyAccountIDs.map(Directory.normalized))
+        compromisedAdministrators = Self.globalAdministrators(evaluator.directory, at: evaluator.now).subtracting(spared)
+    }
+
+    /// Active and PIM-eligible Global Administrators (users, directly or through a group), normalised ids.
+    static func globalAdministrators(_ directory: Directory, at date: Date) -> Set<String> {
+        var holders = Set(directory.activeHolders(ofRole: WellKnownRole.globalAdministrator, at: date).map { Directory.normalized($0.id) })
+        for schedule in directory.snapshot.roleEligibilitySchedules ?? []
+        where directory.templateID(schedule.roleDefinitionId) == WellKnownRole.globalAdministrator {
+            if let end = schedule.scheduleInfo?.expiration?.endDateTime, end <= date { continue }
+            let principal = Directory.normalized(schedule.principalId)
+            if directory.group(principal) != nil {
+                holders.formUnion(directory.transitiveUsers(ofGroup: principal).users)
+            } else {
+                holders.insert(principal)
+            }
+        }
+        return holders
+    }
+
+    /// Whether the scenario disables the user before any sign-in.
+    public func isDisabled(_ user: User, in scenario: Scenario) -> Bool {
+        scenario == .adminCompromise && compromisedAdministrators.contains(Directory.normalized(user.id))
     }
 
     public enum Outcome: Sendable, Hashable {
@@ -49,6 +76,9 @@ public struct Simulation: Sendable {
         let directory = evaluator.directory
         let domain = user.upnDomain.flatMap { name in directory.snapshot.domains.first { $0.id.lowercased() == name } }
         let federated = domain?.isFederated == true
+        if isDisabled(user, in: scenario) {
+            return (nil, "cannot sign in: every Global Administrator but the emergency accounts is disabled (admin compromise)")
+        }
         if scenario == .federationOutage, federated {
             return (nil, "cannot authenticate: \(domain?.id ?? "its domain") is federated and federation is down")
         }

@@ -45,6 +45,8 @@ public struct LogEvent: Sendable, Hashable, Codable {
     public var isPasswordChange: Bool?
     /// For a policy change: whether it names an emergency account or an exclusion group.
     public var mentionsEmergencyAccess: Bool?
+    /// For a change to an account: the names of the properties it modified (`AccountEnabled`, `PasswordProfile`).
+    public var modifiedProperties: [String]?
 
     // Where it was read.
     public var file: String
@@ -176,6 +178,9 @@ struct LogInterpreter {
         event.id = record.string("id") ?? record.string("correlationid")
         if kind == .changeToAccount {
             event.isPasswordChange = Self.isPasswordChange(activity: activity, result: event.result, audit: audit)
+            let modified = audit.targets.filter { targets.account(id: $0.id, upn: $0.userPrincipalName) != nil }
+                .flatMap(\.modifiedProperties)
+            if !modified.isEmpty { event.modifiedProperties = modified }
         }
         if isPolicy {
             let text = audit.targets.flatMap { [$0.id ?? ""] + $0.values }.joined(separator: " ").lowercased()

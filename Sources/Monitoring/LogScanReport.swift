@@ -45,21 +45,33 @@ public struct RotationVerdict: Sendable, Codable, Hashable {
         if let id = account.objectID, let known = options.knownPasswordChanges[id] {
             changes.append((known, "users.json lastPasswordChangeDateTime"))
         }
-        let change = changes.max { $0.date < $1.date }
         // A UPN the logs gave, when the configuration named the account by id only.
         let label = account.userPrincipalName ?? events.compactMap(\.account).first ?? account.label
-        var verdict = RotationVerdict(account: label, accountID: account.objectID, status: .noSignIn,
+        let failed = events.filter { $0.kind == .signIn && $0.succeeded == false }.count
+        return evaluate(account: label, accountID: account.objectID, lastSuccessfulSignIn: signIn, passwordChanges: changes,
+                        failedSignIns: failed, now: options.now, rotationGraceHours: options.rotationGraceHours,
+                        auditsRead: auditsRead)
+    }
+
+    /// BG060's rule on what is known: the account's last successful sign-in, the password changes seen (with where
+    /// each was seen), and whether directory audits were read at all. `logs scan` and the watch service both decide
+    /// here.
+    public static func evaluate(account: String, accountID: String?, lastSuccessfulSignIn signIn: Date?,
+                                passwordChanges changes: [(date: Date, source: String)], failedSignIns failed: Int = 0,
+                                now: Date, rotationGraceHours: Int, auditsRead: Bool) -> RotationVerdict {
+        let change = changes.max { $0.date < $1.date }
+        var verdict = RotationVerdict(account: account, accountID: accountID, status: .noSignIn,
                                       lastSuccessfulSignIn: signIn, lastPasswordChange: change?.date,
                                       passwordChangeSource: change?.source, deadline: nil, message: "")
-        let grace = TimeInterval(options.rotationGraceHours * 3600)
+        let grace = TimeInterval(rotationGraceHours * 3600)
         guard let signIn else {
-            let failed = events.filter { $0.kind == .signIn && $0.succeeded == false }.count
             verdict.message = failed == 0
                 ? "No successful sign-in in these files: nothing to rotate."
                 : "No successful sign-in in these files (\(failed) failed): nothing to rotate."
             return verdict
         }
-        if let change, change.date >= signIn {
+        // Strictly after: a change in the same second as the sign-in cannot be shown to follow it (fail-safe).
+        if let change, change.date > signIn {
             verdict.status = .rotated
             verdict.message = "Password changed \(format(change.date)) (\(change.source)), after the last successful sign-in \(format(signIn))."
             return verdict
@@ -72,9 +84,9 @@ public struct RotationVerdict: Sendable, Codable, Hashable {
             return verdict
         }
         let last = change.map { " (last change \(format($0.date)))" } ?? ""
-        if options.now <= deadline {
+        if now <= deadline {
             verdict.status = .due
-            verdict.message = "Signed in \(format(signIn)); no password change since\(last): rotate it by \(format(deadline)) (\(options.rotationGraceHours)-hour grace)."
+            verdict.message = "Signed in \(format(signIn)); no password change since\(last): rotate it by \(format(deadline)) (\(rotationGraceHours)-hour grace)."
         } else {
             verdict.status = .overdue
             verdict.message = "Signed in \(format(signIn)) and the password was not changed after it\(last): rotate it now (it was due by \(format(deadline)))."

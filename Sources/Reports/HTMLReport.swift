@@ -62,6 +62,7 @@ struct HTMLReport {
                 body.append("</section>")
             }
         }
+        if let paths = options.paths { body.append(paths.htmlSection()) }
         let passed = report.results.filter { $0.status == .pass || $0.status == .notApplicable }
         if !passed.isEmpty {
             body.append("<section class=\"passed\"><h2>Passed (\(passed.count))</h2><table><thead><tr><th>check</th><th>subject</th><th>result</th></tr></thead><tbody>")
@@ -106,6 +107,7 @@ struct HTMLReport {
         .tag{font-size:.75rem;background:#eaeef2;border-radius:4px;padding:0 .35rem;font-weight:400}
         .check{border:1px solid #d0d7de;border-radius:8px;padding:.25rem 1rem;margin:.75rem 0;page-break-inside:avoid}dt{font-weight:600}dd{margin:0 0 .5rem}
         .passed td{color:#424a53;font-size:.9rem}
+        table.paths ol{margin:0;padding-left:1.2rem}table.paths li{margin-bottom:.3rem}
         @media print{body{margin:0;max-width:none;font-size:11px}a{color:inherit;text-decoration:none}.tile{padding:.4rem .6rem}h2{page-break-after:avoid}tr{page-break-inside:avoid}}
         """
 }

@@ -12,11 +12,15 @@ public struct RenderOptions: Sendable {
     public var strict: Bool
     /// The checks' prose, for SARIF rules and the remediation sections.
     public var catalogue: [CheckMetadata]
+    /// Who can take over or lock out the emergency accounts: the HTML report shows the paths.
+    public var paths: PathsReport?
 
-    public init(color: Bool = false, strict: Bool = false, catalogue: [CheckMetadata] = Catalogue.metadata) {
+    public init(color: Bool = false, strict: Bool = false, catalogue: [CheckMetadata] = Catalogue.metadata,
+                paths: PathsReport? = nil) {
         self.color = color
         self.strict = strict
         self.catalogue = catalogue
+        self.paths = paths
     }
 }
 

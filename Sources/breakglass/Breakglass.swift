@@ -4,17 +4,22 @@ import Logging
 
 @main
 struct Breakglass: AsyncParsableCommand {
-    static let version = "0.1.0"
+    static let version = BuildInfo.version
 
     static let configuration = CommandConfiguration(
         commandName: "breakglass",
         abstract: "Keep Microsoft Entra ID emergency-access accounts able to do their one job.",
-        version: version,
+        discussion: """
+            The files it reads: breakglass formats (snapshot, config, policies, whatif-batch, logs).
+            Shell completion: breakglass --generate-completion-script bash|zsh|fish.
+            Example: breakglass audit --demo
+            """,
+        version: BuildInfo.versionLine,
         subcommands: [
             AuditCommand.self, ExplainCommand.self, ChecksCommand.self, SnapshotCommand.self, SimulateCommand.self,
             WhatIfCommand.self, GateCommand.self, BenchCommand.self, PasswordCommand.self, CustodyCommand.self, ExportCommand.self,
             LogsCommand.self, EmulateCommand.self, RunbookCommand.self, CustodianCommand.self, ProvisionCommand.self,
-            RotateCommand.self,
+            RotateCommand.self, WatchCommand.self, PathsCommand.self, FormatsCommand.self, HealthcheckCommand.self,
         ]
     )
 

@@ -95,4 +95,7 @@ public struct DirectoryObjectReference: Codable, Sendable, Hashable {
     }
 
     public enum Kind: Sendable { case user, group, other, unknown }
+
+    /// `#microsoft.graph.servicePrincipal`: owners of groups and applications may be service principals.
+    public var isServicePrincipal: Bool { odataType?.lowercased() == "#microsoft.graph.serviceprincipal" }
 }

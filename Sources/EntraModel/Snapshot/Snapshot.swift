@@ -21,6 +21,17 @@ public enum SnapshotFile: String, CaseIterable, Sendable {
     case directoryAudits = "directory-audits.json"
     case diagnosticSettings = "diagnostic-settings.json"
     case alertRules = "alert-rules.json"
+    // Who can take over or lock out the emergency accounts (issue 15).
+    case groupOwners = "group-owners"
+    case administrativeUnits = "administrative-units.json"
+    case administrativeUnitMembers = "administrative-unit-members"
+    case servicePrincipals = "service-principals.json"
+    case graphServicePrincipal = "graph-service-principal.json"
+    case graphAppRoleAssignments = "graph-app-role-assignments.json"
+    case applications = "applications.json"
+    case servicePrincipalOwners = "service-principal-owners"
+    case applicationOwners = "application-owners"
+    case authenticationMethodsPolicy = "authentication-methods-policy.json"
 
     public var isRequired: Bool {
         switch self {
@@ -39,6 +50,11 @@ public enum SnapshotFile: String, CaseIterable, Sendable {
         case .authenticationMethods: "UserAuthenticationMethod.Read.All"
         case .diagnosticSettings, .alertRules: "Reader on the Azure subscription (ARM)"
         case .namedLocations, .authenticationStrengths, .securityDefaults, .policies: "Policy.Read.All"
+        case .groupOwners: "GroupMember.Read.All"
+        case .administrativeUnits, .administrativeUnitMembers: "AdministrativeUnit.Read.All"
+        case .servicePrincipals, .graphServicePrincipal, .graphAppRoleAssignments, .applications,
+             .servicePrincipalOwners, .applicationOwners: "Application.Read.All"
+        case .authenticationMethodsPolicy: "Policy.Read.AuthenticationMethod"
         default: nil
         }
     }
@@ -128,6 +144,21 @@ public struct Snapshot: Sendable {
     public var directoryAudits: [DirectoryAudit]?
     public var diagnosticSettings: [DiagnosticSetting]?
     public var alertRules: [AlertRule]?
+    /// Owners by group id (the exclusion groups and role-assignable groups holding roles); no entry = unknown.
+    public var groupOwners: [String: [DirectoryObjectReference]] = [:]
+    public var administrativeUnits: [AdministrativeUnit]?
+    /// Members by administrative unit id (restricted-management units and units scoping a role); no entry = unknown.
+    public var administrativeUnitMembers: [String: [DirectoryObjectReference]] = [:]
+    public var servicePrincipals: [ServicePrincipal]?
+    /// Microsoft Graph's own service principal with its `appRoles`: the names of its application permissions.
+    public var graphServicePrincipal: ServicePrincipal?
+    /// Every Microsoft Graph application permission granted in the tenant.
+    public var graphAppRoleAssignments: [AppRoleAssignment]?
+    public var applications: [Application]?
+    /// Owners by service principal id and by application object id; no entry = unknown.
+    public var servicePrincipalOwners: [String: [DirectoryObjectReference]] = [:]
+    public var applicationOwners: [String: [DirectoryObjectReference]] = [:]
+    public var authenticationMethodsPolicy: AuthenticationMethodsPolicy?
     /// Optional files that could not be used, by file name.
     public var unavailable: [String: Unavailable]
 

@@ -161,6 +161,20 @@ public struct SnapshotReader: Sendable {
         snapshot.alertRules = try load(.alertRules).map {
             try decode(ARMResourceEnvelope<AlertRule>.self, SnapshotFile.alertRules.rawValue, $0).items
         }
+        snapshot.groupOwners = try folder(DirectoryObjectReference.self, .groupOwners)
+        snapshot.administrativeUnits = try list(AdministrativeUnit.self, .administrativeUnits)
+        snapshot.administrativeUnitMembers = try folder(DirectoryObjectReference.self, .administrativeUnitMembers)
+        snapshot.servicePrincipals = try list(ServicePrincipal.self, .servicePrincipals)
+        snapshot.graphServicePrincipal = try load(.graphServicePrincipal).map {
+            try decode(ObjectEnvelope<ServicePrincipal>.self, SnapshotFile.graphServicePrincipal.rawValue, $0).item
+        }
+        snapshot.graphAppRoleAssignments = try list(AppRoleAssignment.self, .graphAppRoleAssignments)
+        snapshot.applications = try list(Application.self, .applications)
+        snapshot.servicePrincipalOwners = try folder(DirectoryObjectReference.self, .servicePrincipalOwners)
+        snapshot.applicationOwners = try folder(DirectoryObjectReference.self, .applicationOwners)
+        snapshot.authenticationMethodsPolicy = try load(.authenticationMethodsPolicy).map {
+            try decode(ObjectEnvelope<AuthenticationMethodsPolicy>.self, SnapshotFile.authenticationMethodsPolicy.rawValue, $0).item
+        }
         snapshot.unavailable = unavailable
         return snapshot
     }

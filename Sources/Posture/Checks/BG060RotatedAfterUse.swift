@@ -30,7 +30,8 @@ struct BG060RotatedAfterUse: Check {
             let evidence: [String: JSONValue] = [
                 "lastSuccessfulSignIn": .string(GraphDate.format(lastSignIn)), "lastPasswordChange": .string(GraphDate.format(changed)),
             ]
-            if changed >= lastSignIn {
+            // Strictly after: a change stamped in the same second as the sign-in cannot be shown to follow it (fail-safe).
+            if changed > lastSignIn {
                 return pass(account.subject, "Password changed \(context.describe(changed)), after the last sign-in \(context.describe(lastSignIn)).", evidence: evidence)
             }
             let deadline = lastSignIn.addingTimeInterval(grace)

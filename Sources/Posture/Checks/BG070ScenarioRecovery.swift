@@ -23,7 +23,8 @@ struct BG070ScenarioRecovery: Check {
     func run(in context: TenantContext) -> [Finding] {
         let accounts = context.resolvedAccounts.map(\.user)
         guard !accounts.isEmpty else { return noAccounts(context) }
-        let matrix = LockoutMatrix(simulation: Simulation(evaluator: context.evaluator), users: accounts,
+        let simulation = Simulation(evaluator: context.evaluator, emergencyAccountIDs: Set(accounts.map(\.id)))
+        let matrix = LockoutMatrix(simulation: simulation, users: accounts,
                                    priority: Set(accounts.map(\.id)))
         return matrix.verdicts.map { verdict in
             let subject = Subject(kind: .scenario, id: verdict.scenario.rawValue, name: verdict.scenario.rawValue)

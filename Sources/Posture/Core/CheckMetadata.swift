@@ -12,7 +12,7 @@ public enum Status: String, Sendable, Codable, CaseIterable {
 }
 
 public enum SubjectKind: String, Sendable, Codable {
-    case tenant, account, policy, group, scenario
+    case tenant, account, policy, group, scenario, application
 }
 
 /// What a result is about: the tenant, an emergency account, a policy, a group or a scenario.

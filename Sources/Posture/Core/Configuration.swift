@@ -13,6 +13,9 @@ public struct Configuration: Sendable, Hashable {
     public var custody = Custody()
     public var monitoring = Monitoring()
     public var runbook = Runbook()
+    /// Several tenants for `breakglass watch` (an MSP's customers), each with its accounts and credentials; empty: the
+    /// one tenant above, with the Azure SDK environment variables.
+    public var tenants: [Tenant] = []
 
     public init() {}
 
@@ -45,6 +48,11 @@ public struct Configuration: Sendable, Hashable {
         public var drillIntervalDays = 90
         public var maxRoutineSignIns = 2
         public var allowedExclusions: [String] = []
+        /// Applications (appId, service principal object id or display name) allowed to hold a take-over
+        /// permission (BG023).
+        public var allowedPrivilegedApps: [String] = []
+        /// The most principals that may have a take-over path to an emergency account (BG024).
+        public var maxTakeoverPrincipals = 8
 
         public init() {}
     }
@@ -75,6 +83,7 @@ public struct Configuration: Sendable, Hashable {
 
     public struct Monitoring: Sendable, Hashable {
         public var notify: [Notifier] = []
+        public var watch = Watch()
 
         public init() {}
     }
@@ -96,7 +105,78 @@ public struct Configuration: Sendable, Hashable {
         public var type: String
         public var url: String?
         public var address: String?
+        /// The webhook's signing secret or PagerDuty's routing key: an environment variable or a file.
         public var secretEnv: String?
+        public var secretFile: String?
+        /// A URL that is itself a secret (Teams Workflows, Slack): an environment variable or a file.
+        public var urlEnv: String?
+        public var urlFile: String?
+    }
+
+    /// `monitoring.watch`: the watch service's polling, its page and its webhook.
+    public struct Watch: Sendable, Hashable {
+        public var pollIntervalSeconds = 60
+        /// How far behind its last poll each poll reads again (Graph's logs arrive minutes late).
+        public var overlapMinutes = 30
+        public var auditIntervalHours = 6
+        /// The page's address as people reach it (links in notifications).
+        public var publicURL: String?
+        /// The page's and API's access token.
+        public var tokenEnv: String?
+        public var tokenFile: String?
+        /// The secret Azure Monitor puts in the webhook URL.
+        public var webhookSecretEnv: String?
+        public var webhookSecretFile: String?
+        /// Entra ID bearer tokens of a secure webhook: the accepted audiences and the issuing tenant.
+        public var entraAudiences: [String] = []
+        public var entraTenant: String?
+
+        public init() {}
+    }
+
+    /// One tenant of `tenants:`.
+    public struct Tenant: Sendable, Hashable {
+        /// Tenant id or initial domain.
+        public var tenant: String
+        public var name: String?
+        public var cloud: String?
+        /// Graph and sign-in hosts instead of the cloud's (the emulator).
+        public var graphEndpoint: String?
+        public var authority: String?
+        public var emergencyAccounts: [AccountReference] = []
+        public var exclusionGroup: String?
+        public var credentials = Credentials()
+
+        public init(tenant: String) { self.tenant = tenant }
+    }
+
+    /// A tenant's app credentials by reference: names of environment variables or files, never secrets.
+    public struct Credentials: Sendable, Hashable {
+        public var clientId: String?
+        public var clientSecretEnv: String?
+        public var clientSecretFile: String?
+        /// PEM with the certificate and its key.
+        public var certificateFile: String?
+        /// A ready bearer token.
+        public var tokenEnv: String?
+
+        public init() {}
+
+        public var isEmpty: Bool {
+            clientId == nil && clientSecretEnv == nil && clientSecretFile == nil && certificateFile == nil && tokenEnv == nil
+        }
+    }
+
+    /// The configuration one tenant of `tenants:` is audited and watched with: the shared guidance, its own accounts
+    /// and exclusion group.
+    public func configuration(for entry: Tenant) -> Configuration {
+        var configuration = self
+        configuration.tenants = []
+        configuration.tenant = entry.tenant
+        if let cloud = entry.cloud { configuration.cloud = cloud }
+        if !entry.emergencyAccounts.isEmpty { configuration.emergencyAccounts = entry.emergencyAccounts }
+        if let group = entry.exclusionGroup { configuration.exclusionGroup = group }
+        return configuration
     }
 }
 
@@ -163,21 +243,7 @@ extension Configuration {
                 }
                 config.cloud = cloud
             case "emergencyAccounts":
-                config.emergencyAccounts = try reader.sequence(value, path) { item, itemPath in
-                    var reference: AccountReference?
-                    try reader.mapping(item, path: itemPath) { key, value, path in
-                        switch key {
-                        case "id": reference = .id(try reader.string(value, path))
-                        case "userPrincipalName": reference = .userPrincipalName(try reader.string(value, path))
-                        default: return false
-                        }
-                        return true
-                    }
-                    guard let reference else {
-                        throw reader.invalid(item, itemPath, "give an id or a userPrincipalName")
-                    }
-                    return reference
-                }
+                config.emergencyAccounts = try reader.sequence(value, path) { try Self.account($0, $1, reader) }
             case "exclusionGroup": config.exclusionGroup = try reader.string(value, path)
             case "guidance": try config.guidance.read(value, path, reader)
             case "custody":
@@ -216,35 +282,139 @@ extension Configuration {
                 }
             case "monitoring":
                 try reader.mapping(value, path: path) { key, value, path in
-                    guard key == "notify" else { return false }
-                    config.monitoring.notify = try reader.sequence(value, path) { item, itemPath in
-                        var notifier = Notifier(type: "")
-                        try reader.mapping(item, path: itemPath) { key, value, path in
-                            switch key {
-                            case "type":
-                                notifier.type = try reader.string(value, path)
-                                let types = ["webhook", "teams", "slack", "pagerduty", "email"]
-                                guard types.contains(notifier.type) else {
-                                    throw reader.invalid(value, path, "must be one of \(types.joined(separator: ", "))")
-                                }
-                            case "url": notifier.url = try reader.string(value, path)
-                            case "address": notifier.address = try reader.string(value, path)
-                            case "secretEnv": notifier.secretEnv = try reader.string(value, path)
-                            default: return false
-                            }
-                            return true
-                        }
-                        guard !notifier.type.isEmpty else { throw reader.invalid(item, itemPath, "needs a type") }
-                        return notifier
+                    switch key {
+                    case "notify": config.monitoring.notify = try reader.sequence(value, path) { try Self.notifier($0, $1, reader) }
+                    case "watch": try config.monitoring.watch.read(value, path, reader)
+                    default: return false
                     }
                     return true
                 }
             case "runbook": try config.runbook.read(value, path, reader)
+            case "tenants":
+                config.tenants = try reader.sequence(value, path) { try Self.tenant($0, $1, reader) }
+                var seen = Set<String>()
+                for (index, entry) in config.tenants.enumerated() where !seen.insert(entry.tenant.lowercased()).inserted {
+                    throw ConfigurationError.invalidValue(file: file, key: "tenants[\(index)].tenant", line: reader.line(value),
+                                                          reason: "\(entry.tenant) is listed twice")
+                }
             default: return false
             }
             return true
         }
         return config
+    }
+}
+
+extension Configuration {
+    fileprivate static func notifier(_ item: Node, _ itemPath: String, _ reader: YAMLReader) throws -> Notifier {
+        var notifier = Notifier(type: "")
+        try reader.mapping(item, path: itemPath) { key, value, path in
+            switch key {
+            case "type":
+                notifier.type = try reader.string(value, path)
+                let types = ["webhook", "teams", "slack", "pagerduty", "email"]
+                guard types.contains(notifier.type) else {
+                    throw reader.invalid(value, path, "must be one of \(types.joined(separator: ", "))")
+                }
+            case "url": notifier.url = try reader.string(value, path)
+            case "address": notifier.address = try reader.string(value, path)
+            case "secretEnv": notifier.secretEnv = try reader.string(value, path)
+            case "secretFile": notifier.secretFile = try reader.string(value, path)
+            case "urlEnv": notifier.urlEnv = try reader.string(value, path)
+            case "urlFile": notifier.urlFile = try reader.string(value, path)
+            default: return false
+            }
+            return true
+        }
+        guard !notifier.type.isEmpty else { throw reader.invalid(item, itemPath, "needs a type") }
+        if notifier.secretEnv != nil, notifier.secretFile != nil {
+            throw reader.invalid(item, itemPath, "give secretEnv or secretFile, not both")
+        }
+        if notifier.urlEnv != nil, notifier.urlFile != nil {
+            throw reader.invalid(item, itemPath, "give urlEnv or urlFile, not both")
+        }
+        return notifier
+    }
+
+    fileprivate static func tenant(_ item: Node, _ itemPath: String, _ reader: YAMLReader) throws -> Tenant {
+        var entry = Tenant(tenant: "")
+        try reader.mapping(item, path: itemPath) { key, value, path in
+            switch key {
+            case "tenant": entry.tenant = try reader.string(value, path)
+            case "name": entry.name = try reader.string(value, path)
+            case "cloud":
+                let cloud = try reader.string(value, path)
+                guard clouds.contains(cloud) else {
+                    throw reader.invalid(value, path, "must be one of \(clouds.joined(separator: ", "))")
+                }
+                entry.cloud = cloud
+            case "graphEndpoint": entry.graphEndpoint = try reader.url(value, path)
+            case "authority": entry.authority = try reader.url(value, path)
+            case "emergencyAccounts":
+                entry.emergencyAccounts = try reader.sequence(value, path) { try Self.account($0, $1, reader) }
+            case "exclusionGroup": entry.exclusionGroup = try reader.string(value, path)
+            case "credentials":
+                try reader.mapping(value, path: path) { key, value, path in
+                    switch key {
+                    case "clientId": entry.credentials.clientId = try reader.string(value, path)
+                    case "clientSecretEnv": entry.credentials.clientSecretEnv = try reader.string(value, path)
+                    case "clientSecretFile": entry.credentials.clientSecretFile = try reader.string(value, path)
+                    case "certificateFile": entry.credentials.certificateFile = try reader.string(value, path)
+                    case "tokenEnv": entry.credentials.tokenEnv = try reader.string(value, path)
+                    default: return false
+                    }
+                    return true
+                }
+                let credentials = entry.credentials
+                let kinds = [credentials.clientSecretEnv, credentials.clientSecretFile, credentials.certificateFile,
+                             credentials.tokenEnv].compactMap { $0 }
+                guard kinds.count == 1 else {
+                    throw reader.invalid(value, path, "give exactly one of clientSecretEnv, clientSecretFile, certificateFile or tokenEnv")
+                }
+                if credentials.tokenEnv == nil, credentials.clientId == nil {
+                    throw reader.invalid(value, path, "needs clientId (the app registration's id)")
+                }
+            default: return false
+            }
+            return true
+        }
+        guard !entry.tenant.isEmpty else { throw reader.invalid(item, itemPath, "needs a tenant (id or initial domain)") }
+        return entry
+    }
+
+    fileprivate static func account(_ item: Node, _ itemPath: String, _ reader: YAMLReader) throws -> AccountReference {
+        var reference: AccountReference?
+        try reader.mapping(item, path: itemPath) { key, value, path in
+            switch key {
+            case "id": reference = .id(try reader.string(value, path))
+            case "userPrincipalName": reference = .userPrincipalName(try reader.string(value, path))
+            default: return false
+            }
+            return true
+        }
+        guard let reference else { throw reader.invalid(item, itemPath, "give an id or a userPrincipalName") }
+        return reference
+    }
+}
+
+extension Configuration.Watch {
+    fileprivate mutating func read(_ node: Node, _ path: String, _ reader: YAMLReader) throws {
+        try reader.mapping(node, path: path) { key, value, path in
+            switch key {
+            case "pollIntervalSeconds": pollIntervalSeconds = try reader.int(value, path, range: 1...86_400)
+            case "overlapMinutes": overlapMinutes = try reader.int(value, path, range: 0...1440)
+            case "auditIntervalHours": auditIntervalHours = try reader.int(value, path, range: 1...720)
+            case "publicUrl": publicURL = try reader.url(value, path)
+            case "tokenEnv": tokenEnv = try reader.string(value, path)
+            case "tokenFile": tokenFile = try reader.string(value, path)
+            case "webhookSecretEnv": webhookSecretEnv = try reader.string(value, path)
+            case "webhookSecretFile": webhookSecretFile = try reader.string(value, path)
+            case "entraAudiences": entraAudiences = try reader.sequence(value, path) { try reader.string($0, $1) }
+            case "entraTenant": entraTenant = try reader.string(value, path)
+            default: return false
+            }
+            return true
+        }
     }
 }
 
@@ -310,6 +480,9 @@ extension Configuration.Guidance {
             case "drillIntervalDays": drillIntervalDays = try reader.int(value, path, range: 1...3650)
             case "maxRoutineSignIns": maxRoutineSignIns = try reader.int(value, path, range: 0...1000)
             case "allowedExclusions": allowedExclusions = try reader.sequence(value, path) { try reader.string($0, $1) }
+            case "allowedPrivilegedApps":
+                allowedPrivilegedApps = try reader.sequence(value, path) { try reader.string($0, $1) }
+            case "maxTakeoverPrincipals": maxTakeoverPrincipals = try reader.int(value, path, range: 0...100_000)
             default: return false
             }
             return true
@@ -365,6 +538,16 @@ struct YAMLReader {
             throw invalid(node, path, "must be between \(range.lowerBound) and \(range.upperBound)")
         }
         return value
+    }
+
+    /// An absolute http(s) URL.
+    func url(_ node: Node, _ path: String) throws -> String {
+        let text = try string(node, path)
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+              url.host != nil else {
+            throw invalid(node, path, "must be an absolute http(s) URL")
+        }
+        return text
     }
 
     func bool(_ node: Node, _ path: String) throws -> Bool {

@@ -1,6 +1,7 @@
 import AccessPolicy
 import EntraModel
 import Foundation
+import Paths
 
 /// An emergency account under audit: declared in the configuration, or discovered when none is declared.
 public struct EmergencyAccount: Sendable, Hashable {
@@ -32,6 +33,8 @@ public struct TenantContext: Sendable {
     public let exclusionGroups: [String]
     /// The runbook on file (`runbook.file` in breakglass.yml), read by the caller; BG064 compares it with the tenant.
     public var runbookOnFile: RunbookOnFile?
+    /// Who can take over or lock out the emergency accounts (BG023, BG024, `breakglass paths`).
+    public let tierZero: TierZeroAnalysis
 
     public init(snapshot: Snapshot, configuration: Configuration, now: Date, source: String = "snapshot") {
         self.snapshot = snapshot
@@ -73,6 +76,8 @@ public struct TenantContext: Sendable {
             }
         }
         exclusionGroups = groups
+        tierZero = TierZeroAnalysis(directory: directory, emergencyAccounts: accounts.compactMap { $0.user?.id },
+                                    exclusionGroups: groups, now: now)
     }
 
     public var tenantSubject: Subject {

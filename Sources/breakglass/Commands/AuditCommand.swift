@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Paths
 import Posture
 import Reports
 
@@ -13,6 +14,7 @@ struct AuditCommand: AsyncParsableCommand {
         discussion: """
             Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage or configuration error; \
             3 snapshot or output unreadable or malformed; 4 Microsoft Graph or sign-in error.
+            Example: breakglass audit --snapshot contoso-snapshot --config breakglass.yml --format html --output report.html
             """
     )
 
@@ -37,7 +39,9 @@ struct AuditCommand: AsyncParsableCommand {
         let context = try await tenant.loadContext(save: save)
         let findings = Catalogue.run(in: context)
         let report = AuditReport(context: context, findings: findings, version: Breakglass.version)
-        try ReportOutput.emit(report, format: format, output: output, strict: strict)
+        let paths = PathsReport(analysis: context.tierZero,
+                                tenant: context.snapshot.organization.displayName ?? context.snapshot.organization.id)
+        try ReportOutput.emit(report, format: format, output: output, strict: strict, paths: paths)
         if report.hasFindings(atOrAbove: failOn, strict: strict) { throw ExitCode(1) }
     }
 }

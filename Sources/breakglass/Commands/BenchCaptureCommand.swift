@@ -9,7 +9,8 @@ extension BenchCommand {
     /// Serves a snapshot folder from the in-process emulator and times a full capture of it over loopback HTTP.
     struct Capture: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Time a live capture: serve a snapshot (bench generate writes one) from the emulator and capture it over loopback.")
+            abstract: "Time a live capture: serve a snapshot (bench generate writes one) from the emulator and capture it over loopback.",
+            discussion: "Example: breakglass bench capture --snapshot /tmp/syn200k --page-size 999")
 
         @Option(name: .customLong("snapshot"), help: "The snapshot folder to serve.") var snapshotPath: String
         @Option(name: .customLong("config"), help: "breakglass.yml (default: the one in the snapshot folder).") var configPath: String?

@@ -4,6 +4,7 @@ import Bench
 import EntraModel
 import Foundation
 import Lockout
+import Paths
 import Posture
 import Reports
 
@@ -27,6 +28,8 @@ struct BenchCommand: AsyncParsableCommand {
                 role-assignable groups holding roles, one direct role assignment per 100 users over six roles, and \
                 policies of which a third include 5 groups, a third 3 roles and a third All users, each excluding \
                 the exclusion group or 2 groups: 324 distinct groups. The other options change one trait of the shape.
+                
+                Example: breakglass bench generate --users 200000 --groups 20000 --policies 195 --out /tmp/syn200k
                 """)
 
         @Option(help: "Users.") var users = 200_000
@@ -44,6 +47,8 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Groups the policies name whose member files are left out (unknown membership).")
         var unknownGroups: Int?
         @Option(help: "Random seed: the same seed gives the same bytes.") var seed: UInt64 = 42
+        @Option(help: "Service principals with Microsoft Graph permissions and owners (0: none).")
+        var servicePrincipals = 0
         @Option(help: "The folder to create.") var out: String
 
         func validate() throws {
@@ -86,7 +91,7 @@ struct BenchCommand: AsyncParsableCommand {
         func run() async throws {
             let start = ContinuousClock.now
             let tenant = SyntheticTenant(users: users, groups: groups ?? max(users / 10, 4), policies: policies,
-                                         seed: seed, shape: tenantShape)
+                                         seed: seed, shape: tenantShape, servicePrincipals: servicePrincipals)
             var files = tenant.files()
             files["breakglass.yml"] = Data(SyntheticTenant.configuration.utf8)
             try SnapshotWriter.write(files, to: URL(fileURLWithPath: out))
@@ -102,6 +107,7 @@ struct BenchCommand: AsyncParsableCommand {
                 Give --snapshot once per tenant (for example one of each shape): each runs in its own process, so \
                 that its peak memory is its own. The machine's load average is printed before and after, and with \
                 --compare-python, Python's json.load of the same files runs before and after the audit.
+                Example: breakglass bench run --snapshot /tmp/syn200k --compare-python
                 """)
 
         @Option(name: .customLong("snapshot"), help: "A snapshot folder (bench generate writes one); repeatable.")
@@ -177,10 +183,19 @@ struct BenchCommand: AsyncParsableCommand {
             whatif("whatif, decision only (no group list)") { population.evaluate($0, explain: false) }
             whatif("whatif, per-user reference evaluator") { context.evaluator.evaluate($0) }
 
+            // `breakglass paths` once the tenant is loaded: the analysis and its JSON (issue 15).
+            let pathsStart = ContinuousClock.now
+            let analysis = TierZeroAnalysis(directory: context.directory, emergencyAccounts: context.resolvedAccounts.map(\.user.id),
+                                            exclusionGroups: context.exclusionGroups, now: context.now)
+            let pathsJSON = PathsReport(analysis: analysis, tenant: "bench").render(.json)
+            measure.lines.append("tier-0 paths + JSON (tenant loaded)".padding(42) + Measure.format(ContinuousClock.now - pathsStart)
+                + "  (\(snapshot.servicePrincipals?.count ?? 0) service principals; \(analysis.nodeCount) nodes, \(analysis.edgeCount) edges; \(analysis.paths.count) paths, \(pathsJSON.utf8.count / 1024) KiB)")
+
             if !skipSimulate {
                 // As `simulate --all-users` does once the tenant is loaded: the administrators' matrix, then coverage.
                 let start = ContinuousClock.now
-                let simulation = Simulation(evaluator: context.evaluator)
+                let simulation = Simulation(evaluator: context.evaluator,
+                                            emergencyAccountIDs: Set(context.resolvedAccounts.map(\.user.id)))
                 let population = PopulationEvaluator(evaluator: simulation.evaluator)
                 var admins = context.resolvedAccounts.map(\.user)
                 for admin in context.directory.activeAdministrators(at: context.now) where !admins.contains(where: { $0.id == admin.id }) {

@@ -12,6 +12,7 @@ extension BenchCommand {
                   jq -c 'select(.userId == "2a008d1e-f028-5bb4-99df-c82b624f5476")' FILE
                   grep -c -F 2a008d1e-f028-5bb4-99df-c82b624f5476 FILE
                 and /usr/bin/time -v for peak memory (maximum resident set size).
+                Example: breakglass bench logs --records 1000000 --out /tmp/signins-1m.jsonl
                 """)
 
         @Option(help: "Records (lines) to write.") var records = 1_000_000

@@ -3,7 +3,8 @@ import Foundation
 import Posture
 
 struct ChecksCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "checks", abstract: "List the check catalogue.")
+    static let configuration = CommandConfiguration(
+        commandName: "checks", abstract: "List the check catalogue.", discussion: "Example: breakglass checks --format json")
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
 

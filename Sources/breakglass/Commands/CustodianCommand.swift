@@ -17,6 +17,7 @@ struct CustodianCommand: ParsableCommand {
                 (N=2^17, r=8, p=1, recorded in the file). Add the printed publicKey to breakglass.yml under \
                 custody.custodians. The passphrase is typed without echo, or read from --passphrase-file or \
                 BREAKGLASS_PASSPHRASE.
+                Example: breakglass custodian enroll --name alice@contoso.com --out alice.key
                 """
         )
 
@@ -49,7 +50,9 @@ struct CustodianCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the name and public key of a custodian key file.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the name and public key of a custodian key file.",
+            discussion: "Example: breakglass custodian show alice.key")
 
         @Argument(help: "A key file written by 'custodian enroll'.", completion: .file()) var key: String
 

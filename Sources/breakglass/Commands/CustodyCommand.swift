@@ -21,6 +21,8 @@ struct CustodyCommand: ParsableCommand {
                 The secret is read from standard input, never from an argument; one trailing newline is dropped. \
                 From a terminal it is not echoed: type or paste it and press Enter. The split is recorded in the \
                 ledger: give an existing --ledger, start one with --new-ledger, or say --no-ledger.
+                Example: breakglass custody split --threshold 2 --shares 3 --custodians alice,bob,carol \
+                --out shares/ --ledger custody.db --new-ledger --actor alice < password.txt
                 """
         )
 
@@ -107,6 +109,8 @@ struct CustodyCommand: ParsableCommand {
             discussion: """
                 Every attempt, recovered or refused, is recorded in the ledger: give an existing --ledger (or \
                 --new-ledger to start one, or --no-ledger to record nothing).
+                Example: breakglass custody combine shares/share-*-1-of-3.txt shares/share-*-3-of-3.txt \
+                --ledger custody.db --actor bob --out password.txt
                 """
         )
 
@@ -178,7 +182,10 @@ extension CustodyCommand.LedgerGroup {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Recompute the hash chain; exit 1 naming the first broken entry.",
-            discussion: "With --checkpoint, also show entries cut off or rewritten since that checkpoint was signed."
+            discussion: """
+                With --checkpoint, also show entries cut off or rewritten since that checkpoint was signed.
+                Example: breakglass custody ledger verify --ledger custody.db --checkpoint checkpoint.txt
+                """
         )
 
         @Option(help: "The custody ledger (SQLite), opened read-only.", completion: .file()) var ledger: String
@@ -214,7 +221,8 @@ extension CustodyCommand.LedgerGroup {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the ledger's entries.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the ledger's entries.", discussion: "Example: breakglass custody ledger show --ledger custody.db")
 
         @Option(help: "The custody ledger (SQLite).", completion: .file()) var ledger: String
 
@@ -246,6 +254,7 @@ extension CustodyCommand.LedgerGroup {
                 (removable media, another machine): a key in the ledger's folder is refused, since whoever can \
                 rewrite the ledger could re-sign it. The checkpoint names the public key; 'custody ledger verify \
                 --checkpoint FILE [--public-key KEY]' needs no private key and shows entries removed or rewritten.
+                Example: breakglass custody ledger checkpoint --ledger custody.db --key /media/usb/checkpoint.key > checkpoint.txt
                 """
         )
 

@@ -11,6 +11,7 @@ struct EmulateCommand: AsyncParsableCommand {
             Prints `listening on http://127.0.0.1:PORT` as its first line, then serves until interrupted. Point the \
             client at it with --graph-endpoint URL --authority URL. Without --client-id/--client-secret it accepts any \
             client id and secret; with --client-certificate it verifies signed client assertions (RS256/PS256, x5t#S256).
+            Example: breakglass emulate --snapshot contoso-snapshot --port 0 --page-size 50 --throttle-every 10
             """
     )
 
@@ -38,6 +39,9 @@ struct EmulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("what-if-disagreement"),
             help: "A policy id whose 'policyApplies' the What If endpoint reports the other way round; repeatable.")
     var whatIfDisagreements: [String] = []
+    @Option(help: "A timeline (JSON): sign-ins, audits and user changes that appear N seconds after the start.",
+            completion: .file(extensions: ["json"]))
+    var timeline: String?
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535.") }
@@ -51,10 +55,14 @@ struct EmulateCommand: AsyncParsableCommand {
         let certificate = try clientCertificate.map { path in
             try EmulatorCertificate(pem: InputFile.readText(atPath: path, limit: InputFile.smallFileLimit))
         }
+        let script = try timeline.map { path in
+            try EmulatorTimeline(json: InputFile.read(atPath: path, limit: InputFile.policyFileLimit))
+        }
         var options = EmulatorOptions(
             pageSize: pageSize, throttleEvery: throttleEvery, failEvery: failEvery, retryAfterSeconds: retryAfter,
             clientID: clientID, clientSecret: clientSecret, certificate: certificate, failingPaths: failPaths,
-            unlicensedFiles: unlicensed, deviceCodeLifetime: deviceCodeLifetime, killAfterWrites: killAfterWrites)
+            unlicensedFiles: unlicensed, deviceCodeLifetime: deviceCodeLifetime, killAfterWrites: killAfterWrites,
+            timeline: script)
         options.whatIfDisagreements = whatIfDisagreements
         let emulator = try GraphEmulator(snapshot: URL(fileURLWithPath: snapshotPath), options: options)
         try await EmulatorServer(emulator: emulator, port: port).run { port in

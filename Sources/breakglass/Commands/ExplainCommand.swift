@@ -4,7 +4,8 @@ import Posture
 
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "explain", abstract: "Explain a check: why it matters, how to fix it, sources.")
+        commandName: "explain", abstract: "Explain a check: why it matters, how to fix it, sources.",
+        discussion: "Example: breakglass explain BG030")
 
     @Argument(help: "A check id, e.g. BG030.")
     var id: String

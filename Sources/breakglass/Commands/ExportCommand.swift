@@ -27,6 +27,7 @@ struct ExportCommand: AsyncParsableCommand {
               az deployment tenant create --location REGION -f diagnostic-setting.json -p workspaceId=/subscriptions/…
             Exit codes: 0 written; 2 usage or configuration error (no accounts, --out holds other files); 3 a file \
             could not be read or written.
+            Example: breakglass export arm --snapshot snap --config breakglass.yml --out alerts/
             """
     )
 

@@ -18,6 +18,8 @@ struct GateCommand: AsyncParsableCommand {
             The emergency accounts come only from --config FILE or --config-ref REF[:PATH] (breakglass.yml as \
             committed at a git ref, such as the target branch): a pull request must not be able to re-point the \
             accounts in the same change that locks them out. The output names the file that declared them.
+
+            Example: breakglass gate --snapshot snap --config breakglass.yml --policies policies/ --format sarif --output gate.sarif
             """
     )
 

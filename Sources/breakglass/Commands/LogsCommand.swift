@@ -34,6 +34,7 @@ struct LogsCommand: AsyncParsableCommand {
                 tenant's own last password change counts too.
                 Exit codes: 0 nothing to rotate; 1 an account signed in and its password was not changed in time; \
                 2 usage or configuration error; 3 a file cannot be read or is not a log this tool reads.
+                Example: breakglass logs scan SignInLogs.csv AuditLogs.json --config breakglass.yml --since 7d
                 """
         )
 

@@ -16,6 +16,7 @@ struct PasswordCommand: ParsableCommand {
                 Characters come from the 94 printable ASCII characters Entra ID allows (no space), drawn with the \
                 system's secure random generator; every password has upper and lower case, digits and symbols. \
                 With --words, a passphrase of capitalised words joined by '-' and ending in a digit.
+                Example: breakglass password generate --words 7
                 """
         )
 

@@ -19,7 +19,9 @@ struct ProvisionCommand: AsyncParsableCommand {
     )
 
     struct Plan: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Compute the provisioning plan and write it to --out.")
+        static let configuration = CommandConfiguration(
+            abstract: "Compute the provisioning plan and write it to --out.",
+            discussion: "Example: breakglass provision plan --tenant contoso.onmicrosoft.com --config breakglass.yml --out provision-plan.json")
 
         @OptionGroup var source: PlanSourceOptions
         @Option(name: .customLong("workspace-id"), help: "Log Analytics workspace resource id: also plan the diagnostic setting and alert rules.")
@@ -46,7 +48,9 @@ struct ProvisionCommand: AsyncParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a plan for review: steps, requests, signatures.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print a plan for review: steps, requests, signatures.",
+            discussion: "Example: breakglass provision show provision-plan.json")
         @Argument(help: "The plan file.", completion: .file(extensions: ["json"])) var plan: String
 
         func run() throws {
@@ -55,7 +59,9 @@ struct ProvisionCommand: AsyncParsableCommand {
     }
 
     struct Approve: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Sign the plan's hash with a custodian key.")
+        static let configuration = CommandConfiguration(
+            abstract: "Sign the plan's hash with a custodian key.",
+            discussion: "Example: breakglass provision approve provision-plan.json --key alice.key")
         @Argument(help: "The plan file.", completion: .file(extensions: ["json"])) var plan: String
         @Option(help: "The custodian key file (custodian enroll).", completion: .file()) var key: String
         @OptionGroup var passphrase: PassphraseOptions
@@ -65,7 +71,11 @@ struct ProvisionCommand: AsyncParsableCommand {
 
     struct Apply: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Apply an approved plan: signatures checked, the tenant compared with the plan, each step journalled.")
+            abstract: "Apply an approved plan: signatures checked, the tenant compared with the plan, each step journalled.",
+            discussion: """
+                Example: breakglass provision apply provision-plan.json --config breakglass.yml \
+                --tenant contoso.onmicrosoft.com --ledger custody.db --shares-out shares/
+                """)
         @Argument(help: "The plan file.", completion: .file(extensions: ["json"])) var plan: String
         @OptionGroup var apply: ApplyOptions
 
@@ -118,8 +128,10 @@ struct ApplyOptions: ParsableArguments {
             completion: .file(extensions: ["yml", "yaml"]))
     var configPath: String?
     @OptionGroup(title: "Live tenant") var live: LiveOptions
-    @Option(help: "The custody ledger (SQLite) every step is recorded in; created if missing.", completion: .file())
+    @Option(help: "The custody ledger (SQLite) every step is recorded in; it must exist (or give --new-ledger).", completion: .file())
     var ledger: String
+    @Flag(name: .customLong("new-ledger"), help: "Start a new ledger at --ledger (refused if the file exists).")
+    var newLedger = false
     @Option(name: .customLong("shares-out"), help: "Folder for the share sheets: one subfolder per custodian (0700), sheets 0600.",
             completion: .directory)
     var sharesOut: String
@@ -131,6 +143,19 @@ struct ApplyOptions: ParsableArguments {
         guard live.tenant != nil else { throw ValidationError("apply writes to the live tenant: give --tenant ID.") }
     }
 
+    /// The ledger named, never one created by accident from a mistyped path (as `custody split` and `combine`).
+    func openLedger() throws -> Ledger {
+        if newLedger {
+            guard !FileManager.default.fileExists(atPath: ledger) else {
+                throw CustodyError.ledgerUnusable(path: ledger, reason: "it already exists; drop --new-ledger to use it")
+            }
+            return try Ledger(path: ledger)
+        }
+        // Opened read-only first: a path that is not a ledger is refused before anything is created or migrated.
+        _ = try Ledger(readingAt: ledger)
+        return try Ledger(path: ledger, mustExist: true)
+    }
+
     func run(planPath: String, kind: Provision.Plan.Kind) async throws {
         let plan = try Provision.Plan.load(atPath: planPath)
         guard plan.kind == kind else {
@@ -140,7 +165,7 @@ struct ApplyOptions: ParsableArguments {
         if plan.steps.contains(where: { $0.keyVault != nil }), keyVault == nil {
             throw UsageError("the plan stores passwords in Key Vault: give --key-vault URL")
         }
-        let store = try Ledger(path: ledger)
+        let store = try openLedger()
         let name = actor ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
         // Approvals first: without them nothing is read or written, and the refusal is on record.
         do {

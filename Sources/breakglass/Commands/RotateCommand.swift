@@ -17,7 +17,12 @@ struct RotateCommand: AsyncParsableCommand {
     )
 
     struct Plan: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Plan a password rotation and write it to --out.")
+        static let configuration = CommandConfiguration(
+            abstract: "Plan a password rotation and write it to --out.",
+            discussion: """
+                Example: breakglass rotate plan --tenant contoso.onmicrosoft.com --config breakglass.yml \
+                --account bg-01@contoso.onmicrosoft.com --out rotate-plan.json
+                """)
         @OptionGroup var source: PlanSourceOptions
         @Option(help: "The account: UPN or object id.") var account: String
         @Option(name: .customLong("key-vault"), help: "Also store the new password in this vault (https://NAME.vault.azure.net).")
@@ -38,7 +43,9 @@ struct RotateCommand: AsyncParsableCommand {
     }
 
     struct Approve: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Sign the rotation plan's hash with a custodian key.")
+        static let configuration = CommandConfiguration(
+            abstract: "Sign the rotation plan's hash with a custodian key.",
+            discussion: "Example: breakglass rotate approve rotate-plan.json --key bob.key")
         @Argument(help: "The plan file.", completion: .file(extensions: ["json"])) var plan: String
         @Option(help: "The custodian key file (custodian enroll).", completion: .file()) var key: String
         @OptionGroup var passphrase: PassphraseOptions
@@ -47,7 +54,12 @@ struct RotateCommand: AsyncParsableCommand {
     }
 
     struct Apply: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Apply an approved rotation plan.")
+        static let configuration = CommandConfiguration(
+            abstract: "Apply an approved rotation plan.",
+            discussion: """
+                Example: breakglass rotate apply rotate-plan.json --config breakglass.yml \
+                --tenant contoso.onmicrosoft.com --ledger custody.db --shares-out shares/
+                """)
         @Argument(help: "The plan file.", completion: .file(extensions: ["json"])) var plan: String
         @OptionGroup var apply: ApplyOptions
 

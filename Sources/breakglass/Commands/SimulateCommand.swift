@@ -3,6 +3,7 @@ import ArgumentParser
 import EntraModel
 import Foundation
 import Lockout
+import Paths
 import Posture
 
 extension Scenario: ExpressibleByArgument {}
@@ -15,7 +16,9 @@ struct SimulateCommand: AsyncParsableCommand {
             Evaluates every active administrator (emergency accounts first) × scenario × admin resource (Azure portal, \
             Microsoft 365 admin center, Graph from PowerShell/CLI). A scenario is recoverable when at least one \
             Global Administrator gets in. Scenarios: \(Scenario.allCases.map(\.rawValue).joined(separator: ", ")). \
-            Exit 1 when a scenario is unrecoverable.
+            In admin-compromise every Global Administrator (active or eligible) but the emergency accounts is disabled; the take-over and \
+            lock-out paths that remain are listed. Exit 1 when a scenario is unrecoverable.
+            Example: breakglass simulate --snapshot snap --config breakglass.yml --policy new-policy.json
             """
     )
 
@@ -39,8 +42,9 @@ struct SimulateCommand: AsyncParsableCommand {
         let context = try tenant.loadContext()
         let changes = try PolicyChange.load(policyPaths).map(\.policy)
         let policies = changes.isEmpty ? nil : PolicyChange.apply(changes, to: context.snapshot.policies)
-        let simulation = Simulation(evaluator: context.evaluator, policies: policies)
         let emergency = context.resolvedAccounts.map(\.user)
+        let simulation = Simulation(evaluator: context.evaluator, policies: policies,
+                                    emergencyAccountIDs: Set(emergency.map(\.id)))
         var users = emergency
         let admins = context.directory.activeAdministrators(at: context.now)
         for admin in admins where !users.contains(where: { $0.id == admin.id }) { users.append(admin) }
@@ -52,9 +56,16 @@ struct SimulateCommand: AsyncParsableCommand {
         let coverage = allUsers
             ? await Coverage(simulation: simulation, users: context.directory.users, scenarios: scenarios, population: population)
             : nil
+        // What an attacker holding none of the disabled administrators could still do to the emergency accounts.
+        let remaining = scenarios.contains(.adminCompromise)
+            ? TierZeroAnalysis(directory: context.directory, emergencyAccounts: emergency.map(\.id),
+                               exclusionGroups: context.exclusionGroups, now: context.now,
+                               disabled: simulation.compromisedAdministrators)
+            : nil
         switch format {
-        case .text: Terminal.write(SimulationText.render(matrix, coverage: coverage, color: Terminal.supportsColor))
-        case .json: Terminal.write(try SimulationJSON.render(matrix, coverage: coverage))
+        case .text:
+            Terminal.write(SimulationText.render(matrix, coverage: coverage, remaining: remaining, color: Terminal.supportsColor))
+        case .json: Terminal.write(try SimulationJSON.render(matrix, coverage: coverage, remaining: remaining))
         }
         if matrix.verdicts.contains(where: { !$0.isRecoverable }) { throw ExitCode(1) }
     }

@@ -12,6 +12,7 @@ struct SnapshotCommand: AsyncParsableCommand {
             AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, or BREAKGLASS_GRAPH_TOKEN, or --device-code) into a \
             temporary folder renamed at the end: a failed or interrupted capture leaves nothing in --out. \
             With --demo, writes the embedded Contoso tenant. Exit 4 on a Graph or sign-in error.
+            Example: breakglass snapshot --tenant contoso.onmicrosoft.com --config breakglass.yml --out snapshot-2026-11
             """
     )
 

@@ -15,6 +15,7 @@ struct WhatIfCommand: AsyncParsableCommand {
             "none", "signInRisk": "none", "insiderRisk": "none", "device": ["compliant"], "deviceProperties": \
             {"trustType": "AzureAD", "isCompliant": true}, "capabilities": ["mfa"]}, every field but user optional), answered one JSON line each, in order; a bad line gives {"line": N, "error": "…"}.
             Resources: \(Resource.aliases.keys.sorted().joined(separator: ", ")) or an application id.
+            Example: breakglass whatif --demo --user bg-02@contoso.onmicrosoft.com --resource azure-portal --format json
             """
     )
 

@@ -1,3 +1,5 @@
+import Custody
+import Dashboard
 import EntraModel
 import Foundation
 import Graph
@@ -6,11 +8,18 @@ import Lockout
 import Monitoring
 import Posture
 import SafeInput
+import Watch
 
 /// An error the CLI reports as one line and a specific exit code (spec/report.md).
 protocol ExitCodeProviding: Error {
     var exitCode: Int32 { get }
     var message: String { get }
+}
+
+/// A custody error outside the custody commands (the ledger of `provision apply`, `rotate apply`): the same codes.
+extension CustodyError: ExitCodeProviding {
+    var exitCode: Int32 { custodyExitCode }
+    var message: String { "\(self)" }
 }
 
 extension SnapshotError: ExitCodeProviding {
@@ -83,5 +92,31 @@ extension EmulatorError: ExitCodeProviding {
 /// An input file that is not a regular file, is a symbolic link or is too large (exit 3).
 extension InputFileError: ExitCodeProviding {
     var exitCode: Int32 { 3 }
+    var message: String { description }
+}
+
+extension WatchSetupError: ExitCodeProviding {
+    var exitCode: Int32 { 2 }
+    var message: String { description }
+}
+
+extension SecretSourceError: ExitCodeProviding {
+    var exitCode: Int32 { 2 }
+    var message: String { description }
+}
+
+extension NotifierError: ExitCodeProviding {
+    var exitCode: Int32 { 2 }
+    var message: String { description }
+}
+
+/// A database URL the user wrote is theirs to fix (2); a database that does not answer is remote (4).
+extension WatchStoreError: ExitCodeProviding {
+    var exitCode: Int32 {
+        switch self {
+        case .badDatabaseURL: 2
+        case .unreachable, .failed: 4
+        }
+    }
     var message: String { description }
 }

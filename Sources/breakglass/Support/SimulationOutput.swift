@@ -1,11 +1,13 @@
 import EntraModel
 import Foundation
 import Lockout
+import Paths
 import Reports
 
 /// `simulate` as text: a verdict per scenario, then who gets in where.
 enum SimulationText {
-    static func render(_ matrix: LockoutMatrix, coverage: Coverage?, color: Bool) -> String {
+    static func render(_ matrix: LockoutMatrix, coverage: Coverage?, remaining: TierZeroAnalysis? = nil,
+                       color: Bool) -> String {
         let paint = ANSI(enabled: color)
         var lines: [String] = []
         lines.append(paint.bold("Failure scenarios") + " — \(matrix.rows.count) administrators, emergency accounts first")
@@ -35,6 +37,16 @@ enum SimulationText {
                 }
             }
         }
+        if let remaining {
+            lines.append("")
+            lines.append(paint.bold("admin-compromise: paths that remain")
+                + " — with every other Global Administrator disabled, \(remaining.paths(.takeOver).count) can still take over and \(remaining.paths(.lockOut).count) lock out an emergency account")
+            for path in remaining.paths.prefix(25) {
+                let route = path.hops.map(\.to.name).joined(separator: " → ")
+                lines.append("  \(path.kind == .takeOver ? paint.red("take over") : paint.yellow("lock out ")) \(path.principal.name.padding(40)) \(route)")
+            }
+            if remaining.paths.count > 25 { lines.append("  … \(remaining.paths.count - 25) more (breakglass paths, or --format json)") }
+        }
         if let coverage {
             lines.append("")
             lines.append(paint.bold("Coverage over \(coverage.userCount) users"))
@@ -58,6 +70,8 @@ enum SimulationJSON {
         var scenarios: [Verdict]
         var admins: [Row]
         var coverage: CoverageDocument?
+        /// admin-compromise: the take-over and lock-out paths left with the other Global Administrators disabled.
+        var remainingPaths: [TierZeroPath]?
     }
 
     struct Verdict: Encodable {
@@ -93,7 +107,7 @@ enum SimulationJSON {
         var resources: [String]
     }
 
-    static func render(_ matrix: LockoutMatrix, coverage: Coverage?) throws -> String {
+    static func render(_ matrix: LockoutMatrix, coverage: Coverage?, remaining: TierZeroAnalysis? = nil) throws -> String {
         func outcome(_ value: Simulation.Outcome) -> Outcome {
             switch value {
             case .signedIn(let controls): Outcome(result: "signedIn", detail: controls)
@@ -121,7 +135,8 @@ enum SimulationJSON {
                     users: coverage.userCount,
                     blocked: Dictionary(uniqueKeysWithValues: matrix.scenarios.map { ($0.rawValue, entries(coverage.blocked(in: $0))) }),
                     passwordOnly: entries(coverage.passwordOnly))
-            })
+            },
+            remainingPaths: remaining?.paths)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(document), as: UTF8.self)

@@ -43,6 +43,9 @@ final class ProvisionScenario: @unchecked Sendable {
 
             """
         try yaml.write(to: config, atomically: true, encoding: .utf8)
+        // The custody ledger exists before the first apply, as in a tenant where custody is set up: apply refuses
+        // to create one from a mistyped path (issue 10, item 6).
+        _ = try Ledger(path: folder.appendingPathComponent("custody.db").path)
     }
 
     func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
