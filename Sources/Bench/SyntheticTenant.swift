@@ -154,13 +154,14 @@ public struct SyntheticTenant: Sendable {
         put("role-assignment-schedule-instances.json", list(instances))
         put("role-eligibility-schedules.json", list(eligible))
 
-        putCommonFiles(into: &files)
+        putCommonFiles(into: &files, administrators: adminIDs)
         return files
     }
 
     /// The files every shape shares: organization, domains, named locations, security defaults, the emergency
-    /// accounts' methods and sign-ins, the manifest. No random draws.
-    func putCommonFiles(into files: inout [String: Data]) {
+    /// accounts' methods and sign-ins, the applications (`servicePrincipals`, owned by `administrators` and early
+    /// users; their own random stream), the manifest. No random draws of the shape's stream.
+    func putCommonFiles(into files: inout [String: Data], administrators adminIDs: [String] = []) {
         func put(_ name: String, _ body: String) { files[name] = Data(body.utf8) }
         func list(_ items: [String]) -> String { "{\"value\":[\n" + items.joined(separator: ",\n") + "\n]}" }
         put("organization.json", list(["{\"id\":\"\(Self.id("f", 1))\",\"displayName\":\"Synthetic\",\"verifiedDomains\":[{\"name\":\"\(Self.domain)\",\"isInitial\":true,\"isDefault\":false,\"type\":\"Managed\"},{\"name\":\"synthetic.example\",\"isInitial\":false,\"isDefault\":true,\"type\":\"Federated\"}]}"]))
