@@ -5,7 +5,8 @@ import Foundation
 /// (spec/evaluation.md, "Decision"): `capabilities` meet the built-in controls, `combinations` meet strengths.
 ///
 /// - Explicit capabilities describe the *person* and are coarse: `phishingResistantMfa` makes the FIDO2, Windows
-///   Hello and certificate-MFA combinations available, `mfa` every other multifactor combination. The device flags
+///   Hello and certificate-MFA combinations available, `mfa` every other multifactor combination — the federated
+///   ones only for a user of a federated domain. The device flags
 ///   still add `compliantDevice` / `domainJoinedDevice`: explicit capabilities never take away what the device gives.
 /// - Without them the registered methods decide each combination (an expired or used Temporary Access Pass is not a
 ///   method — `Directory.authenticationMethods(ofUser:at:)` leaves it out); a person can always accept terms of use
@@ -32,8 +33,13 @@ struct AuthenticationAtHand: Sendable, Hashable {
         return Set((multifactor?.allowedCombinations ?? []).map(StrengthRequirement.normalize))
             .subtracting(phishingResistantCombinations)
     }()
+    /// The combinations that start at a federation service (`federatedMultiFactor`, `… + federatedSingleFactor`):
+    /// only a user of a federated domain can present them (Learn, "Authentication strengths": "Federated single-factor
+    /// + something you have", "Federated Multi-Factor" are sign-ins at a federated identity provider).
+    static let federatedCombinations: Set<String> = otherMFACombinations.filter { $0.contains("federated") }
 
-    init(context: SignInContext, methods registered: [AuthenticationMethod]?) {
+    /// `isFederatedUser`: the user's domain is federated, so explicit `mfa` also covers the federated combinations.
+    init(context: SignInContext, methods registered: [AuthenticationMethod]?, isFederatedUser: Bool = false) {
         var sources: [Capability: String] = [:]
         var capabilities: Set<Capability> = []
         var notes: [String] = []
@@ -57,7 +63,10 @@ struct AuthenticationAtHand: Sendable, Hashable {
             capabilities.formUnion(given)
             var combinations: Set<String> = ["password"]
             if given.contains(.phishingResistantMfa) { combinations.formUnion(Self.phishingResistantCombinations) }
-            if given.contains(.mfa) { combinations.formUnion(Self.otherMFACombinations) }
+            if given.contains(.mfa) {
+                combinations.formUnion(isFederatedUser
+                    ? Self.otherMFACombinations : Self.otherMFACombinations.subtracting(Self.federatedCombinations))
+            }
             self.combinations = combinations
         } else {
             for capability in [Capability.termsOfUse, .passwordChange] {

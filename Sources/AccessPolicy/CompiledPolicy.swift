@@ -7,6 +7,8 @@ struct CompiledTenant: Sendable {
     /// Tenant and built-in authentication strengths by lowercased id.
     let strengths: [String: AuthenticationStrengthPolicy]
     let securityDefaultsEnabled: Bool
+    /// Lowercased names of the federated domains: their users authenticate at the federation service.
+    let federatedDomains: Set<String>
 
     init(_ snapshot: Snapshot) {
         locations = LocationIndex(snapshot.namedLocations)
@@ -16,6 +18,13 @@ struct CompiledTenant: Sendable {
         }
         self.strengths = strengths
         securityDefaultsEnabled = snapshot.securityDefaults?.isEnabled == true
+        federatedDomains = Set(snapshot.domains.filter(\.isFederated).map { $0.id.lowercased() })
+    }
+
+    /// Whether the user signs in at a federation service: the UPN's domain is federated.
+    func isFederated(_ user: User?) -> Bool {
+        guard let upn = user?.userPrincipalName, let at = upn.lastIndex(of: "@") else { return false }
+        return federatedDomains.contains(upn[upn.index(after: at)...].lowercased())
     }
 }
 

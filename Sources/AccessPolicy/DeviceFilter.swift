@@ -7,6 +7,9 @@ import Foundation
 public indirect enum DeviceRule: Sendable, Hashable {
     case and([DeviceRule])
     case or([DeviceRule])
+    /// `-not` before an expression (Learn, "Dynamic membership rules for groups", rules with multiple expressions:
+    /// "connected by the -and, -or, and -not logical operators", e.g. `… -and -not (user.jobTitle -contains "SDE")`).
+    case not(DeviceRule)
     case comparison(DeviceComparison)
 }
 
@@ -178,6 +181,13 @@ public enum DeviceFilterParser {
         var depth = 0
 
         mutating func primary() throws(DeviceFilterError) -> DeviceRule {
+            if isKeyword("-not") {
+                guard depth < Self.maximumDepth else { throw error("-not nested more than \(Self.maximumDepth) deep") }
+                _ = next()
+                depth += 1
+                defer { depth -= 1 }
+                return .not(try primary())
+            }
             if peek.kind == .leftParen {
                 guard depth < Self.maximumDepth else {
                     throw error("parentheses nested more than \(Self.maximumDepth) deep")

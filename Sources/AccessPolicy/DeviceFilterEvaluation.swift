@@ -62,6 +62,12 @@ extension DeviceRule {
                 }
             }
             return result
+        case .not(let term):
+            switch term.evaluate(on: device, unknownProperties: &unknownProperties) {
+            case .yes: return .no
+            case .no: return .yes
+            case .unknown: return .unknown
+            }
         case .comparison(let comparison):
             switch device.filterValue(comparison.property) {
             case .null: return Truth(comparison.operator.isNegative)
@@ -79,6 +85,7 @@ extension DeviceRule {
     var properties: [String] {
         switch self {
         case .comparison(let comparison): return [comparison.property]
+        case .not(let term): return term.properties
         case .and(let terms), .or(let terms):
             var seen: [String] = []
             for property in terms.flatMap(\.properties) where !seen.contains(property) { seen.append(property) }

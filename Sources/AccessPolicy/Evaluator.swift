@@ -74,7 +74,8 @@ public struct Evaluator: Sendable {
         let methods = directory.authenticationMethods(ofUser: subject.id, at: now)
         var notes: [String] = []
         if subject.user == nil { notes.append("user \(context.userID) is not in the tenant's users") }
-        let atHand = AuthenticationAtHand(context: context, methods: methods)
+        let atHand = AuthenticationAtHand(context: context, methods: methods,
+                                          isFederatedUser: tenant.isFederated(subject.user))
         notes += atHand.notes
         let facts = SignInFacts(context: context, subject: subject, tenant: tenant, atHand: atHand)
         return (facts, notes)

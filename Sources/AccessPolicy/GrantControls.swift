@@ -160,6 +160,12 @@ struct StrengthRequirement: Sendable {
             return (false, "its allowed combinations are unknown")
         }
         var restricted = false
+        let anyPass: Set<String> = ["temporaryaccesspassonetime", "temporaryaccesspassmultiuse"]
+        if atHand.combinations.contains(AuthenticationMethod.temporaryAccessPassOfUnknownKind.lowercased()),
+           anyPass.isSubset(of: allowed)
+        {
+            return (true, "a Temporary Access Pass (one-time and multi-use are both allowed)")
+        }
         for combination in allowed.intersection(atHand.combinations).sorted() {
             guard combination == "fido2", let models = fido2Models else {
                 return (true, "combination \(combination) at hand")

@@ -121,16 +121,21 @@ struct LocationCondition: Sendable {
         case .unknown(let why): unknownInclusion = why
         case .no: return .no("location not in includeLocations" + Self.describe(place))
         }
+        // An exclusion that cannot be checked does not exclude, but leaves the match uncertain (DESIGN.md, "Honest
+        // results"): the policy applies `unknown`, which the decision counts as applying.
+        var uncertain = false
         switch Self.membership(of: place, in: exclude, index: index) {
         case .yes(let how): return .no("location excluded: \(how)")
-        case .unknown(let why): reasons.append("\(why): not treated as excluding")
+        case .unknown(let why):
+            reasons.append("\(why): not treated as excluding")
+            uncertain = true
         case .no: break
         }
         if let unknownInclusion {
             reasons.append("\(unknownInclusion): treated as matching")
             return .unknown(reasons)
         }
-        return .yes(reasons)
+        return uncertain ? .unknown(reasons) : .yes(reasons)
     }
 
     static func describe(_ place: Place) -> String {

@@ -343,7 +343,9 @@ extension UserCondition {
     }
 
     /// `evaluate` for every user at once: exclusion wins; then included (All, named, guest kind, group, role); then
-    /// possibly included (a B2B user's home tenant, a named group whose members are unknown).
+    /// possibly included (a B2B user's home tenant, a named group whose members are unknown). An included user whose
+    /// exclusion cannot be checked (an excluded group whose members are unknown, an external user's home tenant) is
+    /// included uncertainly, as `evaluate` says.
     func reach(_ columns: UserColumns) -> PopulationEvaluator.UserReach {
         let none = Bitset(capacity: columns.userCount)
         guard !includesNone else { return PopulationEvaluator.UserReach(applies: none, uncertain: nil) }
@@ -377,6 +379,11 @@ extension UserCondition {
         var applies = certain.union(possible)
         applies.subtract(excluded)
         var uncertain = possible.subtracting(certain)
+        if excludeGroups.contains(where: { !(unknownMembership[$0] ?? []).isEmpty }) {
+            uncertain = applies
+        } else {
+            uncertain.formUnion(columns.external(excludeExternal).possible.intersection(applies))
+        }
         uncertain.subtract(excluded)
         return PopulationEvaluator.UserReach(applies: applies, uncertain: uncertain.isEmpty ? nil : uncertain)
     }

@@ -5,7 +5,10 @@ import Foundation
 ///
 /// Unknown group membership (no `group-members/{id}.json` for a group or for a group nested in it): the user may
 /// be a member, so the group counts as *possibly including* the user (the policy applies `unknown`), but never as
-/// excluding the user — the safe reading when the question is whether somebody gets locked out.
+/// excluding the user — the safe reading when the question is whether somebody gets locked out. An included user whose
+/// exclusion cannot be checked (such a group, or an external user's home tenant against enumerated tenants) is
+/// included *uncertainly*: the policy applies `unknown`, never a plain yes the snapshot cannot back (DESIGN.md,
+/// "Honest results"); the decision still counts it as applying.
 struct UserCondition: Sendable {
     let includesNone: Bool
     let includesAll: Bool
@@ -106,6 +109,7 @@ struct UserCondition: Sendable {
             return "the members of group \(groupName(group))\(which) are not in the snapshot"
         }
 
+        var exclusionUncertain = false
         // Exclusion first: it always wins.
         if excludeUsers.contains(subject.id) {
             return Match(scope: .excluded("user excluded directly (excludeUsers)"), isCertain: true, notes: [])
@@ -118,7 +122,9 @@ struct UserCondition: Sendable {
         case .yes(let kind):
             return Match(scope: .excluded("user excluded as guest or external user type \(kind)"), isCertain: true,
                          notes: [])
-        case .possibly(let what): notes.append("excludeGuestsOrExternalUsers may cover this \(what): not counted")
+        case .possibly(let what):
+            notes.append("excludeGuestsOrExternalUsers may cover this \(what): not counted")
+            exclusionUncertain = true
         case .no: break
         }
         for group in excludeGroups {
@@ -126,7 +132,10 @@ struct UserCondition: Sendable {
                 return Match(scope: .excluded("user excluded by group \(groupName(group))\(viaGroup(group))"),
                              isCertain: true, notes: [])
             }
-            if let note = unknownNote(group) { notes.append("\(note): not counted as excluding the user") }
+            if let note = unknownNote(group) {
+                notes.append("\(note): not counted as excluding the user")
+                exclusionUncertain = true
+            }
         }
         for role in excludeRoles {
             if let holding = subject.activeRoles[role] {
@@ -138,7 +147,9 @@ struct UserCondition: Sendable {
             }
         }
 
-        func included(_ reason: String) -> Match { Match(scope: .included(reason), isCertain: true, notes: notes) }
+        func included(_ reason: String) -> Match {
+            Match(scope: .included(reason), isCertain: !exclusionUncertain, notes: notes)
+        }
         if includesAll { return included("user included by All users") }
         if includeUsers.contains(subject.id) { return included("user included directly (includeUsers)") }
         if includesAnyGuest, let kind = subject.externalKind {

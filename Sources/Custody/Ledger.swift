@@ -48,9 +48,11 @@ public struct Ledger: Sendable {
         let database: DatabaseQueue
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
+            // A ledger written before later migrations is still one: read-only, it is read as it stands (an
+            // entry without a detail column has no detail).
             let isLedger = try database.read { db in
                 try db.tableExists(LedgerEntry.databaseTableName)
-                    && Self.migrator.hasCompletedMigrations(db)
+                    && Self.migrator.appliedIdentifiers(db).contains("v1 ledger")
             }
             guard isLedger else {
                 throw CustodyError.ledgerUnusable(path: path, reason: "it is not a breakglass custody ledger")
@@ -93,6 +95,11 @@ public struct Ledger: Sendable {
                     """
             )
         }
+        migrator.registerMigration("v2 ledger detail") { db in
+            try db.alter(table: LedgerEntry.databaseTableName) { table in
+                table.add(column: "detail", .text)
+            }
+        }
         return migrator
     }
 
@@ -103,10 +110,12 @@ public struct Ledger: Sendable {
         actor: String,
         setID: ShareSetID?,
         outcome: String,
+        detail: String? = nil,
         at date: Date = Date()
     ) throws -> LedgerEntry {
         // Entries are printed on terminals: nothing in them may move the cursor or reorder what is shown.
-        for (field, text) in [("actor", actor), ("outcome", outcome), ("set id", setID?.description ?? "")]
+        for (field, text) in [("actor", actor), ("outcome", outcome), ("set id", setID?.description ?? ""),
+                              ("detail", detail ?? "")]
         where TerminalText.containsUnsafe(text) {
             throw CustodyError.unsafeText(field: field)
         }
@@ -117,7 +126,7 @@ public struct Ledger: Sendable {
                     let last = try LedgerEntry.order(LedgerEntry.Columns.sequence.desc).fetchOne(db)
                     let next = LedgerEntry(
                         after: last, at: date, actor: actor, action: action, setID: setID?.description,
-                        outcome: outcome
+                        outcome: outcome, detail: detail
                     )
                     try next.insert(db)
                     entry = next

@@ -31,6 +31,9 @@ public struct LedgerEntry: Codable, FetchableRecord, PersistableRecord, Sendable
     public var setID: String?
     /// What happened, for people: "3-of-5 sheets written", "refused: quorum not met: 2 shares given, 3 needed".
     public var outcome: String
+    /// Machine-readable detail of the entry (a drill's plan or outcome as JSON, ``DrillLedgerDetail``); nil for
+    /// entries whose outcome says all. Covered by the hash when present.
+    public var detail: String?
     public var previousHash: String
     public var hash: String
 
@@ -45,7 +48,8 @@ public struct LedgerEntry: Codable, FetchableRecord, PersistableRecord, Sendable
         actor: String,
         action: LedgerAction,
         setID: String?,
-        outcome: String
+        outcome: String,
+        detail: String? = nil
     ) {
         let milliseconds = max(Self.milliseconds(date), previous.map { Self.milliseconds($0.recordedAt) } ?? .min)
         sequence = (previous?.sequence ?? 0) + 1
@@ -54,6 +58,7 @@ public struct LedgerEntry: Codable, FetchableRecord, PersistableRecord, Sendable
         self.action = action
         self.setID = setID
         self.outcome = outcome
+        self.detail = detail
         previousHash = previous?.hash ?? Self.genesisHash
         hash = ""
         hash = computedHash()
@@ -61,7 +66,9 @@ public struct LedgerEntry: Codable, FetchableRecord, PersistableRecord, Sendable
 
     /// The bytes the hash covers: a domain line, then each field length-prefixed (integers as 8 big-endian
     /// bytes, strings as a 4-byte length and UTF-8, an absent set id as a single 0 byte, a present one as 1
-    /// followed by the string). One value, one encoding: no ambiguity between fields.
+    /// followed by the string). One value, one encoding: no ambiguity between fields. A detail, when present,
+    /// follows the previous hash as a 1 byte and the string; an entry without one ends there, so entries written
+    /// before details existed keep their hashes.
     public var canonicalEncoding: [UInt8] {
         var bytes = Array("breakglass ledger v1\n".utf8)
         func append(_ value: Int64) {
@@ -86,6 +93,10 @@ public struct LedgerEntry: Codable, FetchableRecord, PersistableRecord, Sendable
         }
         append(outcome)
         append(previousHash)
+        if let detail {
+            bytes.append(1)
+            append(detail)
+        }
         return bytes
     }
 

@@ -97,6 +97,8 @@ public enum GraphPermissions {
         let table: [(String, String)] = [
             ("/identity/conditionalaccess/policies", "Policy.Read.All and Policy.ReadWrite.ConditionalAccess"),
             ("/rolemanagement/directory/roleassignments", "RoleManagement.ReadWrite.Directory"),
+            // Learn: directory-post-administrativeunits, administrativeunit-post-members (before the groups' $ref).
+            ("/administrativeunits", "AdministrativeUnit.ReadWrite.All"),
             ("/members/$ref", "GroupMember.ReadWrite.All (and RoleManagement.ReadWrite.Directory for a role-assignable group)"),
             ("/groups", "Group.ReadWrite.All and RoleManagement.ReadWrite.Directory (role-assignable group)"),
             ("/secrets/", "Key Vault secrets/set (Key Vault Secrets Officer)"),

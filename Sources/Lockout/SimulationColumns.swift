@@ -11,6 +11,8 @@ extension Simulation {
         let directory = evaluator.directory
         let methods = directory.snapshot.authenticationMethods
         let now = evaluator.now
+        // Users of a federated domain present the federated MFA combinations (`AuthenticationAtHand`).
+        let federatedDomains = Set(directory.snapshot.domains.filter(\.isFederated).map { $0.id.lowercased() })
         var outcomes = [Outcome](repeating: .cannotAuthenticate("cannot authenticate"), count: users.count)
         var groups: [SignInGroupKey: (context: SignInContext, users: Bitset, members: [(index: Int, position: Int)])] = [:]
         for (index, user) in users.enumerated() {
@@ -26,7 +28,8 @@ extension Simulation {
             // The methods as the evaluator reads them (usable now, a certificate binding); most users have none.
             let registered = methods[Directory.normalized(user.id)] == nil
                 ? nil : directory.authenticationMethods(ofUser: user.id, at: now)
-            let key = SignInGroupKey(context, methods: registered)
+            let key = SignInGroupKey(context, methods: registered,
+                                     federated: user.upnDomain.map(federatedDomains.contains) ?? false)
             groups[key, default: (context, Bitset(capacity: population.userCount), [])].users.insert(position)
             groups[key]?.members.append((index, position))
         }
@@ -43,16 +46,18 @@ extension Simulation {
     }
 }
 
-/// A sign-in with the user left out, and the user's registered methods: users with equal keys get the same
-/// evaluation but for the users condition.
+/// A sign-in with the user left out, the user's registered methods and whether the user's domain is federated:
+/// users with equal keys get the same evaluation but for the users condition.
 struct SignInGroupKey: Hashable {
     var context: SignInContext
     var methods: [AuthenticationMethod]?
+    var federated: Bool
 
-    init(_ context: SignInContext, methods: [AuthenticationMethod]?) {
+    init(_ context: SignInContext, methods: [AuthenticationMethod]?, federated: Bool) {
         var context = context
         context.userID = ""
         self.context = context
         self.methods = methods
+        self.federated = federated
     }
 }

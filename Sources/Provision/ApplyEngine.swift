@@ -135,7 +135,9 @@ public struct ApplyEngine: Sendable {
                 guard key.hasPrefix("policy:") else { continue }
                 let id = String(key.dropFirst("policy:".count))
                 if let groupID, let raw = rawPolicies.first(where: { if case .string(let value)? = $0["id"] { value.lowercased() == id } else { false } }),
-                    TenantState.digest(TenantState.withoutExclusion(raw, groupID: groupID)) == before {
+                    [false, true].contains(where: {
+                        TenantState.digest(TenantState.withoutExclusion(raw, groupID: groupID, droppingEmpty: $0)) == before
+                    }) {
                     continue
                 }
             }
@@ -231,6 +233,38 @@ public struct ApplyEngine: Sendable {
             try started(step, journal: &journal, journalPath: journalPath)
             _ = try await send(step.request, outputs: outputs, step: step)
             return StepResult(status: .done, message: "policy \(policyID) now excludes group \(group)")
+        case .createAdministrativeUnit:
+            let name = step.parameters["administrativeUnitName"] ?? ""
+            let found = try await objects("/directory/administrativeUnits", filter: "displayName eq '\(Self.quoted(name))'",
+                                          select: ["id", "displayName", "isMemberManagementRestricted"])
+                .filter { $0["isMemberManagementRestricted"] == JSONValue.bool(true) }
+            if found.count > 1 {
+                throw ProvisionError.unsafe(step: step.id, reason: "\(found.count) restricted-management units are named '\(name)'; remove the extra ones")
+            }
+            if let unit = found.first, let id = unit["id"]?.stringValue {
+                guard previous != nil else {
+                    throw ProvisionError.unsafe(step: step.id, reason: "a restricted-management unit named '\(name)' appeared that this plan did not create")
+                }
+                return StepResult(status: .done, outputs: [PlanPlaceholder.administrativeUnit: id.lowercased()],
+                                  message: "administrative unit '\(name)' found (id \(id)): created by the interrupted run")
+            }
+            try started(step, journal: &journal, journalPath: journalPath)
+            let response = try await send(step.request, outputs: outputs, step: step)
+            guard let id = Self.field("id", in: response.body) else {
+                throw ProvisionError.stepFailed(step: step.id, reason: "Graph's answer has no id")
+            }
+            return StepResult(status: .done, outputs: [PlanPlaceholder.administrativeUnit: id.lowercased()],
+                              message: "created restricted-management administrative unit '\(name)' (id \(id))")
+        case .addAdministrativeUnitMember:
+            let user = try resolved(PlanPlaceholder.user(step.parameters["upn"] ?? ""), outputs: outputs, step: step)
+            let unit = try resolvedPath(step.request.path, outputs: outputs, step: step).split(separator: "/")[2]
+            let members = try await objects("/directory/administrativeUnits/\(unit)/members", filter: nil, select: ["id"])
+            if members.contains(where: { $0["id"]?.stringValue?.lowercased() == user }) {
+                return StepResult(status: .skipped, message: "\(step.parameters["upn"] ?? user) is already in the unit")
+            }
+            try started(step, journal: &journal, journalPath: journalPath)
+            _ = try await send(step.request, outputs: outputs, step: step)
+            return StepResult(status: .done, message: "added \(step.parameters["upn"] ?? user) to administrative unit \(unit)")
         case .setPasswordNeverExpires, .deployDiagnosticSetting, .deployAlertRules:
             // PATCH and PUT of a whole deployment set state: sending them again is harmless.
             try started(step, journal: &journal, journalPath: journalPath)

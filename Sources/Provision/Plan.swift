@@ -37,6 +37,10 @@ public struct Plan: Codable, Sendable {
         public var groupName: String?
         public var groupID: String?
         public var includesPolicies: Bool
+        /// The restricted-management administrative unit (BG016): its display name when the plan creates it, or the
+        /// id of the existing one it reuses. Both nil when the plan leaves units alone (unknown, or plans before it).
+        public var administrativeUnitName: String? = nil
+        public var administrativeUnitID: String? = nil
     }
 
     public struct ShareRecipients: Codable, Sendable, Hashable {
@@ -145,12 +149,13 @@ public struct PlanSignature: Codable, Sendable, Hashable {
 }
 
 /// One change. `request` is exactly what `apply` sends, with placeholders for what does not exist yet:
-/// `{{user:UPN}}` and `{{group}}` (object ids created by earlier steps), `{{graph}}` (the Graph base URL) and
+/// `{{user:UPN}}`, `{{group}}` and `{{administrative-unit}}` (object ids created by earlier steps), `{{graph}}` (the Graph base URL) and
 /// `{{generated-password}}` (made at apply, split to the custodians, never written anywhere whole).
 public struct PlanStep: Codable, Sendable, Hashable {
     public enum Action: String, Codable, Sendable {
         case createUser, setPasswordNeverExpires, createGroup, addMember, assignRole, excludeFromPolicy
         case deployDiagnosticSetting, deployAlertRules, setPassword
+        case createAdministrativeUnit, addAdministrativeUnitMember
     }
 
     public var id: String
@@ -165,8 +170,10 @@ public struct PlanStep: Codable, Sendable, Hashable {
     public var keyVault: PlanRequest?
     /// State items this step changes.
     public var touches: [String]
-    /// What the step acts on: `upn`, `userID`, `policyID`, `groupName`.
+    /// What the step acts on: `upn`, `userID`, `policyID`, `groupName`, `administrativeUnitName`.
     public var parameters: [String: String]
+    /// The least-privileged application permission the request needs, as Learn's page for it names it.
+    public var permission: String? = nil
 }
 
 public struct PlanRequest: Codable, Sendable, Hashable {
@@ -185,6 +192,7 @@ public struct PlanRequest: Codable, Sendable, Hashable {
 public enum PlanPlaceholder {
     public static let password = "{{generated-password}}"
     public static let group = "{{group}}"
+    public static let administrativeUnit = "{{administrative-unit}}"
     public static let graph = "{{graph}}"
     public static func user(_ upn: String) -> String { "{{user:\(upn.lowercased())}}" }
 }

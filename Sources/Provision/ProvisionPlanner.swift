@@ -16,11 +16,14 @@ public struct ProvisionOptions: Sendable {
     /// Days until the Key Vault secret version expires (`attributes.exp`).
     public var keyVaultExpiryDays: Int
     public var groupName: String
+    /// The display name of the restricted-management administrative unit the plan creates when none holds the accounts.
+    public var administrativeUnitName: String
     public var now: Date
 
     public init(workspaceID: String? = nil, subscriptionID: String? = nil, resourceGroup: String? = nil,
                 location: String = "westeurope", keyVault: String? = nil, keyVaultExpiryDays: Int = 180,
-                groupName: String = ProvisionPlanner.defaultGroupName, now: Date = Date()) {
+                groupName: String = ProvisionPlanner.defaultGroupName,
+                administrativeUnitName: String = ProvisionPlanner.defaultAdministrativeUnitName, now: Date = Date()) {
         self.workspaceID = workspaceID
         self.subscriptionID = subscriptionID
         self.resourceGroup = resourceGroup
@@ -28,6 +31,7 @@ public struct ProvisionOptions: Sendable {
         self.keyVault = keyVault
         self.keyVaultExpiryDays = keyVaultExpiryDays
         self.groupName = groupName
+        self.administrativeUnitName = administrativeUnitName
         self.now = now
     }
 }
@@ -37,6 +41,7 @@ public struct ProvisionOptions: Sendable {
 /// excluded from every policy the evaluator says would otherwise reach them, and the monitoring `export arm` writes.
 public enum ProvisionPlanner {
     public static let defaultGroupName = "Emergency access accounts (breakglass)"
+    public static let defaultAdministrativeUnitName = "Emergency access (breakglass, restricted)"
     static let globalAdministrator = "62e90394-69f5-4237-9190-012177145e10"
     /// ARM deployments (Learn: Resources REST "Deployments - Create Or Update At Tenant Scope" / "… At Resource Group").
     static let deploymentAPIVersion = "2021-04-01"
@@ -127,7 +132,7 @@ public enum ProvisionPlanner {
         }
 
         // The exclusion group.
-        let subjects = Plan.Subjects(accounts: upns, groupName: configuration.exclusionGroup == nil ? options.groupName : nil,
+        var subjects = Plan.Subjects(accounts: upns, groupName: configuration.exclusionGroup == nil ? options.groupName : nil,
                                      groupID: configuration.exclusionGroup, includesPolicies: true)
         let existingGroup = try TenantState.exclusionGroup(in: snapshot, subjects: subjects)
         if let id = configuration.exclusionGroup, existingGroup == nil {
@@ -202,10 +207,18 @@ public enum ProvisionPlanner {
                 touches: ["roles:\(upn)"], parameters: knownID(upn, account)))
         }
 
+        // The restricted-management administrative unit (BG016), planned now so the projection holds it; its steps
+        // come after every other directory change (see administrativeUnitSteps).
+        let unit = try administrativeUnitSteps(snapshot: snapshot, configuration: configuration, upns: upns,
+                                               accountIDs: accountIDs, options: options, notes: &notes)
+        subjects.administrativeUnitName = unit.subjects.name
+        subjects.administrativeUnitID = unit.subjects.id
+
         // Every policy that would reach the accounts once they exist, decided by the evaluator on the tenant as the
-        // plan leaves it (accounts in the group, Global Administrators).
+        // plan leaves it (accounts in the group and the unit, Global Administrators).
         let projected = try projectedSnapshot(snapshot, upns: upns, accountIDs: accountIDs, groupReference: groupReference,
-                                              groupName: options.groupName, gaDefinition: gaDefinition)
+                                              groupName: options.groupName, gaDefinition: gaDefinition,
+                                              unit: unit.reference.map { (reference: $0, name: options.administrativeUnitName) })
         let evaluator = Evaluator(directory: Directory(projected), now: context.now)
         let rawPolicies = try TenantState.rawPolicies(files)
         for policy in snapshot.policies {
@@ -235,6 +248,7 @@ public enum ProvisionPlanner {
                 touches: ["policy:\(policy.id.lowercased())"], parameters: ["policyID": policy.id]))
         }
 
+        steps += unit.steps
         steps += try monitoringSteps(context: context, upns: upns, accountIDs: accountIDs, options: options)
         if context.configuration.guidance.requirePhishingResistantMfa {
             notes.append("Register a FIDO2 security key (passkey) for each account with its custodians present (BG040): an app cannot do it.")
@@ -284,7 +298,8 @@ public enum ProvisionPlanner {
     /// The tenant as the plan leaves it, for the evaluator: new accounts, the group with every account, and the
     /// Global Administrator assignments.
     static func projectedSnapshot(_ snapshot: Snapshot, upns: [String], accountIDs: [String: String], groupReference: String,
-                                  groupName: String, gaDefinition: String) throws -> Snapshot {
+                                  groupName: String, gaDefinition: String,
+                                  unit: (reference: String, name: String)? = nil) throws -> Snapshot {
         var projected = snapshot
         let groupID = evaluationID(groupReference)
         if !projected.groups.contains(where: { $0.id.lowercased() == groupID }) {
@@ -307,8 +322,126 @@ public enum ProvisionPlanner {
             assignments.append(["id": "planned-\(id)", "principalId": id, "roleDefinitionId": gaDefinition, "directoryScopeId": "/"])
         }
         projected.groupMembers[groupID] = members
+        if let unit {
+            // The restricted-management unit holding every account (BG016).
+            let unitID = evaluationID(unit.reference)
+            if !(projected.administrativeUnits ?? []).contains(where: { $0.id.lowercased() == unitID }) {
+                projected.administrativeUnits = (projected.administrativeUnits ?? [])
+                    + [AdministrativeUnit(id: unitID, displayName: unit.name, isMemberManagementRestricted: true)]
+            }
+            var unitMembers = projected.administrativeUnitMembers[unitID] ?? []
+            for upn in upns {
+                guard let id = accountIDs[upn].map(evaluationID), !unitMembers.contains(where: { $0.id.lowercased() == id })
+                else { continue }
+                unitMembers.append(DirectoryObjectReference(id: id, odataType: "#microsoft.graph.user"))
+            }
+            projected.administrativeUnitMembers[unitID] = unitMembers
+        }
         projected.roleAssignments += try JSONDecoder().decode([RoleAssignment].self, from: JSONEncoder().encode(assignments))
         return projected
+    }
+
+    /// The restricted-management unit's steps and what the plan's state follows of it.
+    struct UnitPlan {
+        var steps: [PlanStep] = []
+        /// The unit's id or `{{administrative-unit}}`; nil when the plan leaves units alone.
+        var reference: String?
+        var subjects: (name: String?, id: String?) = (nil, nil)
+    }
+
+    /// Learn, "Create administrativeUnit" (graph/api/directory-post-administrativeunits, v1.0) and "Add a member"
+    /// (graph/api/administrativeunit-post-members, v1.0): both need AdministrativeUnit.ReadWrite.All (application or
+    /// delegated; delegated also Privileged Role Administrator). `isMemberManagementRestricted` is a v1.0 property
+    /// that can be set only at creation ("Restricted management administrative units in Microsoft Entra ID" >
+    /// Limitations), so an unrestricted unit is never reused. The steps run after every other directory change: once
+    /// an account is a member, no tenant-scoped administrator or app may change its properties (same page, "What types
+    /// of operations are blocked?"), while adding it to a group stays allowed.
+    static func administrativeUnitSteps(snapshot: Snapshot, configuration: Configuration, upns: [String],
+                                        accountIDs: [String: String], options: ProvisionOptions,
+                                        notes: inout [String]) throws -> UnitPlan {
+        guard let units = snapshot.administrativeUnits else {
+            if let id = configuration.administrativeUnit {
+                throw ProvisionError.cannotPlan(
+                    "administrativeUnit \(id) cannot be looked up: \(SnapshotFile.administrativeUnits.rawValue) is not in the snapshot (needs AdministrativeUnit.Read.All)")
+            }
+            notes.append("The administrative units are not in the snapshot (needs AdministrativeUnit.Read.All): the plan "
+                + "cannot tell whether the accounts are in a restricted-management unit (BG016). Capture with that permission and plan again.")
+            return UnitPlan()
+        }
+        let accounts = Set(upns.compactMap { accountIDs[$0] }.filter { !$0.hasPrefix("{{") })
+        func members(_ unit: AdministrativeUnit) -> Set<String>? {
+            snapshot.administrativeUnitMembers[unit.id.lowercased()].map { Set($0.map { $0.id.lowercased() }) }
+        }
+        let restricted = units.filter(\.isRestricted)
+        var chosen: AdministrativeUnit?
+        if let id = configuration.administrativeUnit {
+            guard let unit = units.first(where: { $0.id.lowercased() == id.lowercased() }) else {
+                throw ProvisionError.cannotPlan("administrativeUnit \(id) is not in the tenant")
+            }
+            guard unit.isRestricted else {
+                throw ProvisionError.cannotPlan(
+                    "administrativeUnit '\(unit.name)' is not a restricted-management unit, and that can only be set when a unit is created (BG016): remove administrativeUnit from breakglass.yml to have one created")
+            }
+            chosen = unit
+        } else {
+            let holding = restricted.filter { !(members($0) ?? []).isDisjoint(with: accounts) }
+            if holding.count > 1 {
+                throw ProvisionError.cannotPlan(
+                    "the emergency accounts are in \(holding.count) restricted-management units (\(holding.map(\.name).sorted().joined(separator: ", "))): name the one to use in breakglass.yml (administrativeUnit: id)")
+            }
+            let named = restricted.filter { $0.displayName == options.administrativeUnitName }
+            if holding.isEmpty, named.count > 1 {
+                throw ProvisionError.cannotPlan(
+                    "\(named.count) restricted-management units are named '\(options.administrativeUnitName)': name the one to use in breakglass.yml (administrativeUnit: id)")
+            }
+            chosen = holding.first ?? named.first
+        }
+
+        var plan = UnitPlan()
+        let reference: String
+        let permission = "AdministrativeUnit.ReadWrite.All"
+        if let unit = chosen {
+            reference = unit.id.lowercased()
+            plan.subjects = (nil, reference)
+            guard members(unit) != nil else {
+                throw ProvisionError.cannotPlan(
+                    "the members of the restricted-management unit '\(unit.name)' are not in the snapshot (\(SnapshotFile.administrativeUnitMembers.rawValue)/\(unit.id).json; needs AdministrativeUnit.Read.All)")
+            }
+        } else {
+            reference = PlanPlaceholder.administrativeUnit
+            plan.subjects = (options.administrativeUnitName, nil)
+            plan.steps.append(PlanStep(
+                id: "create-administrative-unit", action: .createAdministrativeUnit,
+                what: "Create the restricted-management administrative unit '\(options.administrativeUnitName)'",
+                why: "Members of a restricted-management unit can be changed only by administrators assigned at its scope: tenant-wide User, Authentication and Privileged Authentication Administrators, and apps holding Graph permissions such as UserAuthenticationMethod.ReadWrite.All, can no longer reset the accounts' passwords, change their methods, disable or delete them (BG016). The restriction can only be set when the unit is created.",
+                fixes: ["BG016"],
+                precondition: "no restricted-management unit holds the accounts and none is named '\(options.administrativeUnitName)'",
+                request: PlanRequest(service: .graph, method: "POST", path: "/directory/administrativeUnits", body: .object([
+                    "displayName": .string(options.administrativeUnitName),
+                    "description": .string("Emergency access (break-glass) accounts: only administrators assigned at this unit's scope can change them. Managed by breakglass."),
+                    "isMemberManagementRestricted": .bool(true),
+                ])),
+                touches: ["administrativeUnit"], parameters: ["administrativeUnitName": options.administrativeUnitName],
+                permission: permission))
+        }
+        plan.reference = reference
+        let present = chosen.flatMap(members) ?? []
+        for upn in upns {
+            guard let account = accountIDs[upn], !present.contains(account) else { continue }
+            plan.steps.append(PlanStep(
+                id: "add-to-administrative-unit.\(upn.split(separator: "@")[0])", action: .addAdministrativeUnitMember,
+                what: "Add \(upn) to the restricted-management administrative unit",
+                why: "Membership is what shields the account from tenant-wide administrators and apps (BG016).",
+                fixes: ["BG016"], precondition: "the unit exists and \(upn) is not a member",
+                request: PlanRequest(service: .graph, method: "POST",
+                                     path: "/directory/administrativeUnits/\(reference)/members/$ref",
+                                     body: .object(["@odata.id": .string("\(PlanPlaceholder.graph)/v1.0/directoryObjects/\(account)")])),
+                touches: ["administrativeUnit"], parameters: knownID(upn, account), permission: permission))
+        }
+        if !plan.steps.isEmpty {
+            notes.append("Once the accounts are in the restricted-management unit, no administrator or app assigned at tenant scope can reset their passwords, and no role assignable at a unit's scope may reset a Global Administrator's (Learn: admin-units-restricted-management, Limitations): rotation then means the account changes its own password, or a Privileged Role Administrator takes it out of the unit for the reset and adds it back.")
+        }
+        return plan
     }
 
     /// The diagnostic setting and the alert rules of `export arm`, deployed as ARM deployments.

@@ -4,7 +4,7 @@ import Foundation
 
 /// One thing a plan depends on, as a digest: a policy, an account, the exclusion group, an account's roles.
 public struct StateItem: Codable, Sendable, Hashable {
-    /// `policy:<id>`, `user:<upn or id>`, `roles:<upn or id>`, `group`, `organization`.
+    /// `policy:<id>`, `user:<upn or id>`, `roles:<upn or id>`, `group`, `administrativeUnit`, `organization`.
     public var key: String
     /// What a person reads when it changed: `policy 'Require MFA for admins' (id)`.
     public var label: String
@@ -45,6 +45,22 @@ public enum TenantState {
                 items.append(StateItem(key: "group", label: label, digest: StateItem.absent))
             }
         }
+        if subjects.administrativeUnitName != nil || subjects.administrativeUnitID != nil {
+            let unit = try administrativeUnit(in: snapshot, subjects: subjects)
+            let label = "the administrative unit \(subjects.administrativeUnitName.map { "'\($0)'" } ?? subjects.administrativeUnitID ?? "")"
+            if let unit {
+                let id = unit.id.lowercased()
+                let members = snapshot.administrativeUnitMembers[id].map { $0.map { $0.id.lowercased() }.sorted() }
+                let facts: JSONValue = .object([
+                    "id": .string(id), "isMemberManagementRestricted": .bool(unit.isRestricted),
+                    "membershipType": unit.membershipType.map(JSONValue.string) ?? .null,
+                    "members": members.map { .array($0.map { .string($0) }) } ?? .null,
+                ])
+                items.append(StateItem(key: "administrativeUnit", label: label, digest: digest(facts)))
+            } else {
+                items.append(StateItem(key: "administrativeUnit", label: label, digest: StateItem.absent))
+            }
+        }
         if subjects.includesPolicies {
             for policy in try rawPolicies(files) {
                 guard case .string(let id)? = policy["id"] else { continue }
@@ -70,6 +86,24 @@ public enum TenantState {
         guard named.count <= 1 else {
             throw ProvisionError.cannotPlan(
                 "\(named.count) groups are named '\(subjects.groupName ?? "")': name the one to use in breakglass.yml (exclusionGroup: id)")
+        }
+        return named.first
+    }
+
+    /// The unit a plan uses: the one with the planned id, else the one restricted-management unit with the planned
+    /// name. Throws when the administrative units were not captured: without them a change cannot be seen.
+    static func administrativeUnit(in snapshot: Snapshot, subjects: Plan.Subjects) throws -> AdministrativeUnit? {
+        guard let units = snapshot.administrativeUnits else {
+            throw ProvisionError.cannotPlan(
+                "\(SnapshotFile.administrativeUnits.rawValue) is not in the capture (needs AdministrativeUnit.Read.All): the plan's administrative unit cannot be compared")
+        }
+        if let id = subjects.administrativeUnitID {
+            return units.first { $0.id.lowercased() == id.lowercased() }
+        }
+        let named = units.filter { $0.isRestricted && $0.displayName == subjects.administrativeUnitName }
+        guard named.count <= 1 else {
+            throw ProvisionError.cannotPlan(
+                "\(named.count) restricted-management administrative units are named '\(subjects.administrativeUnitName ?? "")': name the one to use in breakglass.yml (administrativeUnit: id)")
         }
         return named.first
     }
@@ -124,13 +158,16 @@ public enum TenantState {
     }
 
     /// The policy with `groupID` taken out of its excluded groups: what it was before an `excludeFromPolicy` step.
-    static func withoutExclusion(_ policy: [String: JSONValue], groupID: String) -> JSONValue {
+    /// With `droppingEmpty`, a list left empty is removed: a policy captured without `excludeGroups` (Graph may omit
+    /// an empty collection) gains the key with the step.
+    static func withoutExclusion(_ policy: [String: JSONValue], groupID: String, droppingEmpty: Bool = false) -> JSONValue {
         var copy = policy
         if case .object(var conditions)? = copy["conditions"], case .object(var users)? = conditions["users"],
             case .array(let groups)? = users["excludeGroups"] {
-            users["excludeGroups"] = .array(groups.filter {
+            let kept = groups.filter {
                 if case .string(let id) = $0 { id.lowercased() != groupID.lowercased() } else { true }
-            })
+            }
+            users["excludeGroups"] = droppingEmpty && kept.isEmpty ? nil : .array(kept)
             conditions["users"] = .object(users)
             copy["conditions"] = .object(conditions)
         }

@@ -20,6 +20,7 @@ struct Breakglass: AsyncParsableCommand {
             WhatIfCommand.self, GateCommand.self, BenchCommand.self, PasswordCommand.self, CustodyCommand.self, ExportCommand.self,
             LogsCommand.self, EmulateCommand.self, RunbookCommand.self, CustodianCommand.self, ProvisionCommand.self,
             RotateCommand.self, WatchCommand.self, PathsCommand.self, FormatsCommand.self, HealthcheckCommand.self,
+            DrillCommand.self,
         ]
     )
 

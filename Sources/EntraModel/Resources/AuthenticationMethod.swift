@@ -19,6 +19,9 @@ public struct AuthenticationMethod: Decodable, Sendable, Hashable {
     public var methodUsabilityReason: String?
     public var startDateTime: Date?
     public var lifetimeInMinutes: Int?
+    /// Temporary Access Pass: one-time (`true`) or multi-use (`false`) — the `temporaryAccessPassOneTime` and
+    /// `temporaryAccessPassMultiUse` modes a strength tells apart (Learn, "authenticationMethodModes").
+    public var isUsableOnce: Bool?
     /// Set on the certificate-based authentication method derived from `authorizationInfo.certificateUserIds`.
     public var certificateBinding: CertificateBinding?
 
@@ -45,7 +48,7 @@ public struct AuthenticationMethod: Decodable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case id, displayName, phoneType, model, aaGuid, createdDateTime, isUsable, methodUsabilityReason
-        case startDateTime, lifetimeInMinutes
+        case startDateTime, lifetimeInMinutes, isUsableOnce
         case odataType = "@odata.type"
     }
 
@@ -61,6 +64,7 @@ public struct AuthenticationMethod: Decodable, Sendable, Hashable {
         methodUsabilityReason = try c.decodeIfPresent(String.self, forKey: .methodUsabilityReason)
         startDateTime = try c.decodeIfPresent(Date.self, forKey: .startDateTime)
         lifetimeInMinutes = try c.decodeIfPresent(Int.self, forKey: .lifetimeInMinutes)
+        isUsableOnce = try c.decodeIfPresent(Bool.self, forKey: .isUsableOnce)
         var type = try c.decodeIfPresent(String.self, forKey: .odataType) ?? "unknown"
         if type.hasPrefix("#microsoft.graph.") { type.removeFirst("#microsoft.graph.".count) }
         if type.hasSuffix("AuthenticationMethod") { type.removeLast("AuthenticationMethod".count) }
@@ -84,6 +88,9 @@ public struct AuthenticationMethod: Decodable, Sendable, Hashable {
         }
         return true
     }
+
+    /// The combination a Temporary Access Pass of unknown kind (`isUsableOnce` absent) stands for.
+    public static let temporaryAccessPassOfUnknownKind = "temporaryAccessPass"
 
     /// Works without a phone: FIDO2 keys and passkeys, Windows Hello, platform credentials, certificates, hardware
     /// OATH tokens, a Temporary Access Pass and the password (spec/evaluation.md, `phone-mfa-outage`).
@@ -127,7 +134,14 @@ public struct AuthenticationMethod: Decodable, Sendable, Hashable {
         case "hardwareOath": ["password,hardwareOath"]
         case "phone": phoneType?.lowercased() == "mobile" || phoneType == nil
             ? ["password,sms", "password,voice", "sms"] : ["password,voice"]
-        case "temporaryAccessPass": ["temporaryAccessPassOneTime", "temporaryAccessPassMultiUse"]
+        // A pass is one kind or the other (Learn, "temporaryAccessPassAuthenticationMethod": isUsableOnce); of a pass
+        // whose kind is not in the snapshot only a strength allowing both kinds is sure (`temporaryAccessPass`,
+        // `StrengthRequirement.satisfaction`).
+        case "temporaryAccessPass": switch isUsableOnce {
+            case true?: ["temporaryAccessPassOneTime"]
+            case false?: ["temporaryAccessPassMultiUse"]
+            case nil: [Self.temporaryAccessPassOfUnknownKind]
+            }
         case "email": []
         case "password": ["password"]
         default: []

@@ -115,16 +115,26 @@ extension ConditionalAccessPolicy {
             for codingKey in container.allKeys
             where !Self.modelled.contains(codingKey.stringValue) && !codingKey.stringValue.hasPrefix("@odata") {
                 let value = try container.decode(JSONValue.self, forKey: codingKey)
-                if !value.isEmpty, !Self.isNeutral(value) { unmodeled.append(codingKey.stringValue) }
+                if !value.isEmpty, !Self.isNeutral(value, key: codingKey.stringValue) {
+                    unmodeled.append(codingKey.stringValue)
+                }
             }
             if let filter = applications.applicationFilter, !filter.isEmpty { unmodeled.append("applications.applicationFilter") }
             self.unmodeled = unmodeled.sorted()
         }
 
-        /// Graph fills some conditions with values that mean "any" (`insiderRiskLevels: null`, `"none"` transfer
-        /// methods are still a condition); only an explicit `all` list is neutral.
-        static func isNeutral(_ value: JSONValue) -> Bool {
+        /// Graph fills some conditions with values that mean "any": an explicit `all` list, and `authenticationFlows`
+        /// whose `transferMethods` is `none` — Learn, "conditionalAccessAuthenticationFlows resource type": "the
+        /// transfer methods in scope for the policy", a flags enum whose `none` puts no flow in scope (an ordinary
+        /// sign-in, whose transfer method is `none` in What If's `authenticationFlow`, still matches).
+        static func isNeutral(_ value: JSONValue, key: String = "") -> Bool {
             if case .array(let items) = value { return items.allSatisfy { $0.stringValue == "all" } }
+            if key == "authenticationFlows", case .object(let fields) = value {
+                let methods = (fields["transferMethods"]?.stringValue ?? "").split(separator: ",")
+                    .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+                let others = fields.filter { $0.key != "transferMethods" && !$0.key.hasPrefix("@odata") }
+                return methods.allSatisfy { $0 == "none" } && others.values.allSatisfy(\.isEmpty)
+            }
             return false
         }
     }

@@ -9,6 +9,8 @@ public struct Configuration: Sendable, Hashable {
     public var cloud: String = "global"
     public var emergencyAccounts: [AccountReference] = []
     public var exclusionGroup: String?
+    /// The restricted-management administrative unit holding the emergency accounts (BG016), by object id (optional).
+    public var administrativeUnit: String?
     public var guidance = Guidance()
     public var custody = Custody()
     public var monitoring = Monitoring()
@@ -63,6 +65,9 @@ public struct Configuration: Sendable, Hashable {
         public var custodians: [Custodian] = []
         /// How many distinct custodians must sign a plan before `apply` runs it.
         public var approvals = 2
+        /// The custody ledger (relative to the configuration file): `audit` reads the drills recorded in it (BG062,
+        /// BG063) and `watch` acknowledges a drill's sign-in.
+        public var ledger: String?
 
         public init() {}
 
@@ -245,12 +250,14 @@ extension Configuration {
             case "emergencyAccounts":
                 config.emergencyAccounts = try reader.sequence(value, path) { try Self.account($0, $1, reader) }
             case "exclusionGroup": config.exclusionGroup = try reader.string(value, path)
+            case "administrativeUnit": config.administrativeUnit = try reader.string(value, path)
             case "guidance": try config.guidance.read(value, path, reader)
             case "custody":
                 try reader.mapping(value, path: path) { key, value, path in
                     switch key {
                     case "threshold": config.custody.threshold = try reader.int(value, path, range: 2...255)
                     case "approvals": config.custody.approvals = try reader.int(value, path, range: 1...255)
+                    case "ledger": config.custody.ledger = try reader.string(value, path)
                     case "custodians":
                         config.custody.custodians = try reader.sequence(value, path) { item, itemPath in
                             if case .scalar = item { return Custodian(name: try reader.string(item, itemPath)) }

@@ -33,6 +33,9 @@ public struct TenantContext: Sendable {
     public let exclusionGroups: [String]
     /// The runbook on file (`runbook.file` in breakglass.yml), read by the caller; BG064 compares it with the tenant.
     public var runbookOnFile: RunbookOnFile?
+    /// The drills recorded in the custody ledger (`custody.ledger` in breakglass.yml), read by the caller; BG062
+    /// counts them as tests and BG063 does not count their sign-ins as routine use. Nil when no ledger is named.
+    public var drillsOnFile: DrillsOnFile?
     /// Who can take over or lock out the emergency accounts (BG023, BG024, `breakglass paths`).
     public let tierZero: TierZeroAnalysis
 

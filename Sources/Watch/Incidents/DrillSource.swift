@@ -13,8 +13,8 @@ public struct PlannedDrill: Sendable, Hashable {
     }
 }
 
-/// Consulted when a sign-in opens an incident: was it a planned drill? Drills will be recorded in the custody ledger
-/// (`breakglass drill`, issue 14); until then the service knows of none.
+/// Consulted when a sign-in opens an incident: was it a planned drill? `breakglass drill start` records drills in the
+/// custody ledger, which ``LedgerDrills`` reads.
 public protocol DrillSource: Sendable {
     func plannedDrill(tenantID: String, accountID: String, at: Date) async throws -> PlannedDrill?
 }

@@ -137,7 +137,10 @@ public struct PostureAuditor: Sendable {
                 .compactMap { $0.user?.id.lowercased() }
         }
         let snapshot = try SnapshotReader().read(from: MemorySource(files))
-        let context = TenantContext(snapshot: snapshot, configuration: configuration, now: now(), source: "live")
+        var context = TenantContext(snapshot: snapshot, configuration: configuration, now: now(), source: "live")
+        // The drills of custody.ledger for BG062 and BG063 (`watch` makes the path absolute).
+        context.drillsOnFile = DrillsOnFile.read(
+            configuration, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         return TenantPosture(context: context, tenantID: tenantID, version: version)
     }
 }

@@ -114,6 +114,7 @@ struct FormatsCommand: ParsableCommand {
                   custody:
                     threshold: 2                      # k of n custodians
                     custodians: [alice@contoso.com, bob@contoso.com, carol@contoso.com]
+                    ledger: custody.db                # drills recorded here count (BG062, BG063, watch)
                   monitoring:
                     notify:
                       - type: webhook                 # webhook, teams, slack, pagerduty, email

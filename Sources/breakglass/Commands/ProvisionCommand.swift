@@ -229,6 +229,7 @@ enum PlanText {
             lines.append("\(index + 1). \(step.what)  [fixes \(step.fixes.joined(separator: ", "))]")
             lines.append("   why: \(step.why)")
             lines.append("   precondition: \(step.precondition)")
+            if let permission = step.permission { lines.append("   needs: \(permission)") }
             if let vault = step.keyVault { lines.append("   first: \(vault.service.rawValue) \(vault.summary)") }
             lines.append("   \(step.request.service.rawValue) \(step.request.summary)")
         }

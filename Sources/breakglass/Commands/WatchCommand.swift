@@ -19,6 +19,9 @@ struct WatchCommand: AsyncParsableCommand {
             Prints `listening on http://HOST:PORT` first, then runs until SIGTERM or SIGINT (graceful shutdown).
             State goes to --database: a SQLite file (default ./breakglass-watch.sqlite) or postgres://… shared by \
             several replicas, of which one polls at a time.
+            A successful sign-in inside a drill recorded in the custody ledger (`breakglass drill start`; --ledger, \
+            else custody.ledger in breakglass.yml) opens its incident already acknowledged, reason drill; it still \
+            closes only when the password is rotated.
             A PostgreSQL URL with a password belongs in BREAKGLASS_DATABASE_URL, not on the command line (ps shows it).
             Exit codes: 2 configuration or usage error; 4 database or Graph unreachable at start.
             Example: breakglass watch --config breakglass.yml --database /var/lib/breakglass/watch.sqlite --port 8080
@@ -48,6 +51,10 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(help: "Sign-in authority base URL instead of the cloud's (single tenant; e.g. the emulator).")
     var authority: String?
 
+    @Option(help: "The custody ledger whose drills acknowledge their sign-ins (default: custody.ledger in breakglass.yml).",
+            completion: .file())
+    var ledger: String?
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535.") }
         if let pollInterval, pollInterval <= 0 { throw ValidationError("--poll-interval must be positive.") }
@@ -57,7 +64,10 @@ struct WatchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = try TenantOptions.configuration(at: configPath)
+        var configuration = try TenantOptions.configuration(at: configPath)
+        // One ledger for the incidents and the periodic audits, named from wherever the service was started.
+        let ledgerPath = drillLedgerPath(configuration)
+        configuration.custody.ledger = ledgerPath
         let environment = ProcessInfo.processInfo.environment
         let transport = AsyncHTTPTransport()
         let store: any WatchStore
@@ -84,8 +94,15 @@ struct WatchCommand: AsyncParsableCommand {
             settings.auditInterval = TimeInterval(watch.auditIntervalHours * 3600)
             settings.publicURL = watch.publicURL
             settings.version = Breakglass.version
+            var drills: any DrillSource = NoPlannedDrills()
+            if let path = ledgerPath {
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw UsageError("the custody ledger \(path) does not exist (custody.ledger in breakglass.yml, or --ledger)")
+                }
+                drills = LedgerDrills(path: path, tenants: setup.tenants.map(\.tenant))
+            }
             let runtime = WatchRuntime(store: store, tenants: setup.tenants, notifiers: setup.notifiers,
-                                       security: setup.security, transport: transport, settings: settings)
+                                       security: setup.security, transport: transport, settings: settings, drills: drills)
             let shownHost = host.contains(":") ? "[\(host)]" : host
             try await runtime.run { port in
                 FileHandle.standardOutput.write(Data("listening on http://\(shownHost):\(port)\n".utf8))
@@ -95,5 +112,15 @@ struct WatchCommand: AsyncParsableCommand {
             try? await transport.shutdown()
             throw error
         }
+    }
+
+    /// `--ledger`, else `custody.ledger` relative to the configuration file; nil when neither names one.
+    func drillLedgerPath(_ configuration: Configuration) -> String? {
+        if let ledger { return ledger }
+        guard let file = configuration.custody.ledger else { return nil }
+        if file.hasPrefix("/") { return file }
+        let folder = configPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
+            ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        return folder.appendingPathComponent(file).path
     }
 }

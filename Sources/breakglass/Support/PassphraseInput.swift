@@ -16,6 +16,11 @@ struct PassphraseOptions: ParsableArguments {
     var passphraseFile: String?
 
     func read(prompt: String, confirm: Bool = false) throws -> Secret {
+        try Self.read(file: passphraseFile, prompt: prompt, confirm: confirm)
+    }
+
+    /// As `read(prompt:confirm:)`, from `file` when one is given (commands that open several keys give one each).
+    static func read(file passphraseFile: String?, prompt: String, confirm: Bool = false) throws -> Secret {
         if let passphraseFile {
             let data = try InputFile.read(atPath: passphraseFile, limit: InputFile.smallFileLimit)
             var bytes = Array(data.prefix { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") })
@@ -24,9 +29,9 @@ struct PassphraseOptions: ParsableArguments {
         if let value = ProcessInfo.processInfo.environment["BREAKGLASS_PASSPHRASE"], !value.isEmpty {
             return Secret(utf8: value)
         }
-        let first = try Self.readFromTerminal(prompt)
+        let first = try readFromTerminal(prompt)
         if confirm {
-            let second = try Self.readFromTerminal("Again: ")
+            let second = try readFromTerminal("Again: ")
             guard first == second else { throw UsageError("the two passphrases differ") }
         }
         return first

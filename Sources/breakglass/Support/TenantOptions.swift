@@ -2,6 +2,7 @@ import ArgumentParser
 import EntraModel
 import Foundation
 import Posture
+import Watch
 
 /// Where the tenant comes from, and the configuration and time to audit it with.
 struct TenantOptions: ParsableArguments {
@@ -61,12 +62,14 @@ struct TenantOptions: ParsableArguments {
         return withRunbook(TenantContext(snapshot: snapshot, configuration: configuration, now: now, source: source))
     }
 
-    /// Reads the runbook `runbook.file` names (relative to the configuration file) for BG064.
+    /// Reads the runbook `runbook.file` names (relative to the configuration file) for BG064, and the drills
+    /// recorded in the ledger `custody.ledger` names for BG062 and BG063.
     func withRunbook(_ context: TenantContext) -> TenantContext {
         let folder = configPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         var context = context
         context.runbookOnFile = RunbookOnFile.read(context.configuration, relativeTo: folder)
+        context.drillsOnFile = DrillsOnFile.read(context.configuration, relativeTo: folder)
         return context
     }
 

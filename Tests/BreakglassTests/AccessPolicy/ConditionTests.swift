@@ -90,7 +90,8 @@ struct AccessPolicyConditionTests {
         (["loc-blocked"], [], nil, nil, .no),
         (["AllTrusted"], [], "198.51.100.7", nil, .no),
         (["loc-deleted"], [], "192.0.2.1", nil, .unknown),
-        (["All"], ["loc-deleted"], "192.0.2.1", nil, .yes),
+        // An exclusion that cannot be checked does not exclude, and leaves the policy applying `unknown`.
+        (["All"], ["loc-deleted"], "192.0.2.1", nil, .unknown),
     ] as [([String], [String], String?, String?, Applicability)])
     func locations(include: [String], exclude: [String], ip: String?, country: String?, expected: Applicability) {
         let policy = accessPolicy("P") { $0.locations = .init(includeLocations: include, excludeLocations: exclude) }
@@ -109,7 +110,7 @@ struct AccessPolicyConditionTests {
             $0.locations = .init(includeLocations: ["All"], excludeLocations: ["AllTrusted"])
         }
         let verdict = applies(policy, SignInContext(userID: "u1", ipAddress: "203.0.113.9")) { $0.namedLocations = nil }
-        #expect(verdict?.applies == .yes)
+        #expect(verdict?.applies == .unknown)
         #expect(verdict?.reasons.contains { $0.contains("named-locations.json is not in the snapshot") } == true)
     }
 

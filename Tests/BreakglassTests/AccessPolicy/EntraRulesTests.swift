@@ -332,6 +332,112 @@ struct EntraRulesTests {
         let verdict = tenant.evaluator.evaluate(SignInContext(userID: "u1")).verdict("MFA")
         #expect(verdict?.decidedBy == ["mfa: available, phishingResistantMfa (registered method fido2)"])
     }
+
+    // Found by the differential test (Tests/BreakglassTests/Differential), beyond the issue's list.
+
+    // 20. DESIGN.md "Honest results"; spec/evaluation.md: an exclusion that cannot be checked. A group whose members the
+    // snapshot lacks, or a named location it lacks, does not exclude — and the policy applies `unknown`, not yes.
+    @Test("An exclusion the snapshot cannot check leaves the policy applying unknown")
+    func uncheckableExclusionIsUnknown() {
+        var tenant = AccessTestTenant()
+        tenant.addUser("u1", methods: ["fido2"])
+        tenant.groups.append(Group(id: "g-unknown", displayName: "Members not captured"))
+        tenant.policies = [
+            accessPolicy("Group", users: .init(includeUsers: ["All"], excludeGroups: ["g-unknown"])),
+            accessPolicy("Location") { $0.locations = .init(includeLocations: ["All"], excludeLocations: ["loc-gone"]) },
+            accessPolicy("Known", users: .init(includeUsers: ["All"], excludeUsers: ["someone-else"])),
+        ]
+        let evaluation = tenant.evaluator.evaluate(SignInContext(userID: "u1", ipAddress: "192.0.2.1", country: "US"))
+        #expect(evaluation.verdict("Group")?.applies == .unknown)
+        #expect(evaluation.verdict("Location")?.applies == .unknown)
+        #expect(evaluation.verdict("Known")?.applies == .yes)
+        #expect(evaluation.decision == .grantWithControls)
+    }
+
+    // 21. Learn, "conditionalAccessAuthenticationFlows resource type": transferMethods are "the transfer methods in
+    // scope for the policy"; `none` puts no flow in scope, so an ordinary sign-in still matches the policy.
+    @Test("authenticationFlows with transferMethods none does not take the policy away from ordinary sign-ins")
+    func transferMethodsNone() throws {
+        func policy(_ methods: String) throws -> ConditionalAccessPolicy {
+            let json = """
+                {"id":"p","displayName":"Block","state":"enabled","conditions":{"users":{"includeUsers":["All"]},
+                "applications":{"includeApplications":["All"]},"clientAppTypes":["all"],
+                "authenticationFlows":{"transferMethods":"\(methods)"}},
+                "grantControls":{"operator":"OR","builtInControls":["block"]}}
+                """
+            return try JSONDecoder.graph().decode(ConditionalAccessPolicy.self, from: Data(json.utf8))
+        }
+        var tenant = AccessTestTenant()
+        tenant.addUser("u1", methods: ["fido2"])
+        tenant.policies = [try policy("none")]
+        #expect(tenant.evaluator.evaluate(SignInContext(userID: "u1")).decision == .block)
+        tenant.policies = [try policy("deviceCodeFlow,authenticationTransfer")]
+        #expect(tenant.evaluator.evaluate(SignInContext(userID: "u1")).decision == .grant)
+    }
+
+    // 22. Learn, Graph "authenticationMethodModes": temporaryAccessPassOneTime and temporaryAccessPassMultiUse are
+    // separate modes; "temporaryAccessPassAuthenticationMethod": isUsableOnce says which one a pass is.
+    @Test("A one-time Temporary Access Pass does not meet a strength allowing only multi-use passes, and vice versa")
+    func temporaryAccessPassKind() {
+        let multiUseOnly = AuthenticationStrengthPolicy(id: "s-multi", displayName: "Multi-use TAP",
+                                                        allowedCombinations: ["temporaryAccessPassMultiUse"])
+        let both = AuthenticationStrengthPolicy(
+            id: "s-both", displayName: "Any TAP",
+            allowedCombinations: ["temporaryAccessPassOneTime", "temporaryAccessPassMultiUse"])
+        func decision(once: Bool?, strength: AuthenticationStrengthPolicy) -> Decision {
+            var tenant = AccessTestTenant()
+            tenant.addUser("u1")
+            var pass = AuthenticationMethod(kind: "temporaryAccessPass")
+            pass.startDateTime = AccessTestTenant.now.addingTimeInterval(-600)
+            pass.lifetimeInMinutes = 60
+            pass.isUsableOnce = once
+            tenant.methods["u1"] = [pass]
+            tenant.strengths = [strength]
+            tenant.policies = [Self.strengthPolicy(strength)]
+            return tenant.evaluator.evaluate(SignInContext(userID: "u1")).decision
+        }
+        #expect(decision(once: true, strength: multiUseOnly) == .block)
+        #expect(decision(once: false, strength: multiUseOnly) == .grantWithControls)
+        #expect(decision(once: nil, strength: multiUseOnly) == .block)
+        #expect(decision(once: nil, strength: both) == .grantWithControls)
+    }
+
+    // 23. Learn, "Authentication strengths" (built-in strengths table): "Federated single-factor + something you have"
+    // and "Federated Multi-Factor" are sign-ins at a federated identity provider. Explicit `mfa` covers them only for
+    // a user of a federated domain.
+    @Test("Explicit mfa meets federated strength combinations only for users of federated domains")
+    func federatedCombinationsNeedAFederatedUser() {
+        let federatedOnly = AuthenticationStrengthPolicy(
+            id: "s-fed", displayName: "Federated", allowedCombinations: ["federatedMultiFactor", "sms,federatedSingleFactor"])
+        var tenant = AccessTestTenant()
+        tenant.addUser("cloud", methods: [])
+        tenant.addUser("fed", upn: "fed@fed.contoso.com", methods: [])
+        tenant.strengths = [federatedOnly]
+        tenant.policies = [Self.strengthPolicy(federatedOnly)]
+        var snapshot = tenant.snapshot
+        snapshot.domains = [Domain(id: "contoso.onmicrosoft.com", isInitial: true),
+                            Domain(id: "fed.contoso.com", authenticationType: "Federated")]
+        let evaluator = Evaluator(directory: Directory(snapshot), now: AccessTestTenant.now)
+        #expect(evaluator.evaluate(SignInContext(userID: "cloud", capabilities: [.mfa])).decision == .block)
+        #expect(evaluator.evaluate(SignInContext(userID: "fed", capabilities: [.mfa])).decision == .grantWithControls)
+    }
+
+    // 24. Learn, "Dynamic membership rules for groups" (the rule syntax device filters use), rules with multiple
+    // expressions: "connected by the -and, -or, and -not logical operators".
+    @Test("Device filters understand -not")
+    func deviceFilterNot() throws {
+        let rule = try DeviceFilterParser.parse(
+            #"device.displayName -ne "SAW" -or -not (device.model -startsWith "Surface") -and device.isCompliant -eq "True""#)
+        let surface = Device(isRegistered: true, isCompliant: true, isHybridJoined: false,
+                             properties: ["displayName": "SAW", "model": "Surface Pro"])
+        let pixel = Device(isRegistered: true, isCompliant: true, isHybridJoined: false,
+                           properties: ["displayName": "SAW", "model": "Pixel 8"])
+        var unknown: [String] = []
+        #expect(rule.evaluate(on: surface, unknownProperties: &unknown) == .no)
+        #expect(rule.evaluate(on: pixel, unknownProperties: &unknown) == .yes)
+        #expect(rule.evaluate(on: .unregistered, unknownProperties: &unknown) == .yes)
+        #expect(unknown.isEmpty)
+    }
 }
 
 @Suite("Snapshot fields issue 9 reads")

@@ -59,6 +59,8 @@ struct PopulationEvaluatorTests {
              {"id":"x5","displayName":"Group and role, guests excluded by kind","state":"enabled","conditions":{"users":{"includeGroups":["\(group)"],"includeRoles":["\(role)"],"excludeGuestsOrExternalUsers":{"guestOrExternalUserTypes":"b2bCollaborationGuest","externalTenants":{"membershipKind":"all"}}},"applications":{"includeApplications":["MicrosoftAdminPortals"]},"clientAppTypes":["all"]},"grantControls":{"operator":"OR","builtInControls":["mfa"]}},
              {"id":"x7","displayName":"Custom role in, Global Reader and custom role out, at insider risk","state":"enabled","conditions":{"users":{"includeRoles":["\(customRole)","\(globalReader)"],"excludeRoles":["\(customRole)"]},"insiderRiskLevels":["elevated"],"applications":{"includeApplications":["All"]},"clientAppTypes":["all"]},"grantControls":{"operator":"OR","builtInControls":["compliantDevice"]}},
              {"id":"x8","displayName":"Terms of use only","state":"enabled","conditions":{"users":{"includeRoles":["\(globalReader)"]},"applications":{"includeApplications":["\(Resource.exchangeOnline)"]},"clientAppTypes":["all"]},"grantControls":{"operator":"OR","termsOfUse":["tou-1"]}},
+             {"id":"x9","displayName":"All but guests of listed tenants (exclusion uncertain)","state":"enabled","conditions":{"users":{"includeUsers":["All"],"excludeGuestsOrExternalUsers":{"guestOrExternalUserTypes":"b2bCollaborationGuest","externalTenants":{"membershipKind":"enumerated","members":["contoso.example"]}}},"applications":{"includeApplications":["\(Resource.teams)"]},"clientAppTypes":["all"]},"grantControls":{"operator":"OR","builtInControls":["mfa"]}},
+             {"id":"x10","displayName":"Federated MFA only","state":"enabled","conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["\(Resource.sharePointOnline)"]},"clientAppTypes":["all"]},"grantControls":{"operator":"OR","builtInControls":[],"authenticationStrength":{"id":"f0000000-0000-4000-8000-0000000fed01","displayName":"Federated MFA","allowedCombinations":["federatedMultiFactor"]}}},
              {"id":"x6","displayName":"Workload identities","state":"enabled","conditions":{"users":{"includeUsers":["None"]},"clientApplications":{"includeServicePrincipals":["All"]},"applications":{"includeApplications":["All"]},"clientAppTypes":["all"]},"grantControls":{"operator":"OR","builtInControls":["block"]}}]
             """
         snapshot.policies += try SnapshotReader().policies(from: Data(extra.utf8), file: "extra.json")
@@ -127,6 +129,10 @@ struct PopulationEvaluatorTests {
             }
             for make in Self.extraSignIns { signIns.append(users.map { make(SignInContext(userID: $0.id)) }) }
 
+            let federatedDomains = Set(tenant.snapshot.domains.filter(\.isFederated).map { $0.id.lowercased() })
+            func federated(_ id: String) -> Bool {
+                directory.user(idOrUPN: id)?.upnDomain.map(federatedDomains.contains) ?? false
+            }
             var compared = 0
             var applyingSeen = 0
             for contexts in signIns {
@@ -134,14 +140,16 @@ struct PopulationEvaluatorTests {
                 var groups: [ContextKey: (context: SignInContext, users: Bitset)] = [:]
                 for context in contexts {
                     let position = try #require(directory.userPosition(context.userID))
-                    let key = ContextKey(context, methods: directory.authenticationMethods(ofUser: context.userID, at: evaluator.now))
+                    let key = ContextKey(context, methods: directory.authenticationMethods(ofUser: context.userID, at: evaluator.now),
+                                         federated: federated(context.userID))
                     groups[key, default: (context, Bitset(capacity: users.count))].users.insert(position)
                 }
                 var outcomes: [ContextKey: PopulationOutcome] = [:]
                 for (key, group) in groups { outcomes[key] = population.outcome(of: group.context, for: group.users) }
                 for context in contexts {
                     let position = try #require(directory.userPosition(context.userID))
-                    let key = ContextKey(context, methods: directory.authenticationMethods(ofUser: context.userID, at: evaluator.now))
+                    let key = ContextKey(context, methods: directory.authenticationMethods(ofUser: context.userID, at: evaluator.now),
+                                         federated: federated(context.userID))
                     let outcome = try #require(outcomes[key])
                     let reference = evaluator.evaluate(context)
                     #expect(outcome.decision(of: position) == reference.decision,
@@ -223,12 +231,14 @@ struct PopulationEvaluatorTests {
     struct ContextKey: Hashable {
         var context: SignInContext
         var methods: [AuthenticationMethod]?
+        var federated: Bool
 
-        init(_ context: SignInContext, methods: [AuthenticationMethod]?) {
+        init(_ context: SignInContext, methods: [AuthenticationMethod]?, federated: Bool) {
             var context = context
             context.userID = ""
             self.context = context
             self.methods = methods
+            self.federated = federated
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import PropertyBased
 
 @testable import Custody
@@ -37,4 +38,14 @@ final class CustodyTemporaryDirectory {
 func custodyExecutable(named name: String) -> String? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
     return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+}
+
+/// Edits a ledger file behind the tool's back, as someone with `sqlite3` could: the append-only triggers dropped,
+/// then `sql`.
+func tamperLedgerFile(_ path: String, _ sql: String) throws {
+    let queue = try DatabaseQueue(path: path)
+    try queue.writeWithoutTransaction { db in
+        try db.execute(sql: "DROP TRIGGER ledgerEntryAppendOnlyUpdate; DROP TRIGGER ledgerEntryAppendOnlyDelete; " + sql)
+    }
+    try queue.close()
 }

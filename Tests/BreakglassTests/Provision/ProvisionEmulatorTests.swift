@@ -48,13 +48,13 @@ struct ProvisionEmulatorTests {
             let needsTime: Set<String> = ["BG062"]
             let problems = results.filter { !["pass", "notApplicable"].contains($0.status) && !needsTime.contains($0.check) }
             #expect(problems.isEmpty, "\(problems.map { "\($0.check) \($0.status) \($0.subject): \($0.message)" })")
-            for check in ["BG002", "BG011", "BG012", "BG014", "BG020", "BG030", "BG031", "BG032", "BG033", "BG050", "BG051"] {
+            for check in ["BG002", "BG011", "BG012", "BG014", "BG016", "BG020", "BG030", "BG031", "BG032", "BG033", "BG050", "BG051"] {
                 #expect(results.contains { $0.check == check && $0.status == "pass" }, "\(check) did not pass")
             }
 
             let again = try await scenario.run(applyArguments(scenario, plan: plan, url: url))
             #expect(again.status == 0, "\(again.stderr)")
-            #expect(again.stdout.contains("Applied 0 step(s); 15 already as planned"))
+            #expect(again.stdout.contains("Applied 0 step(s); 18 already as planned"))
             #expect(await emulator.writeCount() == writes)
 
             let verify = try await scenario.run(["custody", "ledger", "verify", "--ledger", scenario.path("custody.db")])
@@ -86,21 +86,26 @@ struct ProvisionEmulatorTests {
                                                   "--out", plan])
             #expect(planned.status == 0, "\(planned.stderr)")
             #expect(planned.stdout.contains("Add bg-02@contoso.onmicrosoft.com to the exclusion group"))
+            // The demo's restricted-management unit holds bg-01 only: it is reused for bg-02, none is created.
+            #expect(planned.stdout.contains("Add bg-02@contoso.onmicrosoft.com to the restricted-management administrative unit"))
+            #expect(!planned.stdout.contains("Add bg-01@contoso.onmicrosoft.com to the restricted-management"))
+            #expect(!planned.stdout.contains("Create the restricted-management administrative unit"))
             #expect(!planned.stdout.contains("Create the cloud-only account"))
             try await scenario.approve(plan, by: ["alice", "carol"])
             let applied = try await scenario.run(["provision", "apply", plan] + scenario.live(url)
                 + ["--config", scenario.config.path, "--ledger", scenario.path("custody.db"), "--shares-out", scenario.path("shares")])
             #expect(applied.status == 0, "\(applied.stderr)")
             let results = try await scenario.audit(url)
-            for check in ["BG014", "BG030", "BG031"] {
+            for check in ["BG014", "BG016", "BG030", "BG031"] {
                 let failing = results.filter { $0.check == check && $0.status != "pass" }
                 #expect(failing.isEmpty, "\(failing.map { "\($0.subject): \($0.message)" })")
             }
         }
     }
 
-    /// Done when: an apply killed after step N and re-run finishes with no duplicate object.
-    @Test(arguments: [3, 5, 8])
+    /// Done when: an apply killed after step N and re-run finishes with no duplicate object. Write 14 creates the
+    /// restricted-management administrative unit (after 2 users, the group, 2 members, 2 roles and 6 exclusions).
+    @Test(arguments: [3, 5, 8, 14])
     func applyKilledAfterStepResumes(killAfter: Int) async throws {
         let scenario = try ProvisionScenario()
         let emulator = try GraphEmulator(snapshot: Self.fixture, options: EmulatorOptions(killAfterWrites: killAfter))
@@ -130,6 +135,13 @@ struct ProvisionEmulatorTests {
             #expect(groups.count == 1)
             let groupID = try #require(groups.first?["id"] as? String)
             #expect(try await Self.values(client, "/groups/\(groupID)/members").count == 2)
+            let units = try await Self.values(client, "/directory/administrativeUnits").filter {
+                ($0["displayName"] as? String) == "Emergency access (breakglass, restricted)"
+            }
+            #expect(units.count == 1)
+            #expect(units.first?["isMemberManagementRestricted"] as? Bool == true)
+            let unitID = try #require(units.first?["id"] as? String)
+            #expect(try await Self.values(client, "/directory/administrativeUnits/\(unitID)/members").count == 2)
             let assignments = try await Self.values(client, "/roleManagement/directory/roleAssignments")
             #expect(assignments.filter { ($0["roleDefinitionId"] as? String) == "62e90394-69f5-4237-9190-012177145e10" }.count == 3)
             for policy in try await Self.values(client, "/identity/conditionalAccess/policies") {
@@ -140,6 +152,52 @@ struct ProvisionEmulatorTests {
             let verify = try await scenario.run(["custody", "ledger", "verify", "--ledger", scenario.path("custody.db")])
             #expect(verify.status == 0, "\(verify.stderr)")
             try expectNoSecretsLeaked(scenario)
+        }
+    }
+
+    /// Without AdministrativeUnit.ReadWrite.All (Learn: directory-post-administrativeunits) the apply stops at the
+    /// unit's step with exit 4 naming the permission; everything before it is applied and journalled.
+    @Test func administrativeUnitWithoutItsPermissionStops() async throws {
+        let scenario = try ProvisionScenario()
+        let permissions: Set<String> = [
+            "User.ReadWrite.All", "Group.ReadWrite.All", "GroupMember.ReadWrite.All", "RoleManagement.ReadWrite.Directory",
+            "Policy.ReadWrite.ConditionalAccess", "Azure.Deploy",
+        ]
+        let emulator = try GraphEmulator(snapshot: Self.fixture, options: EmulatorOptions(
+            applicationGrant: EmulatorGrant(permissions: permissions)))
+        try await EmulatorHarness.with(emulator) { url in
+            let plan = scenario.path("plan.json")
+            #expect(try await scenario.run(planArguments(scenario, out: plan)).status == 0)
+            try await scenario.approve(plan, by: ["alice", "bob"])
+            let stopped = try await scenario.run(applyArguments(scenario, plan: plan, url: url))
+            #expect(stopped.status == 4, "\(stopped.stderr)")
+            #expect(stopped.stderr.contains("create-administrative-unit"), "\(stopped.stderr)")
+            #expect(stopped.stderr.contains("AdministrativeUnit.ReadWrite.All"), "\(stopped.stderr)")
+            #expect(await emulator.writeCount() == 13)
+            let journal = try String(contentsOfFile: plan + ".journal", encoding: .utf8)
+            #expect(!journal.contains("add-to-administrative-unit"))
+        }
+    }
+
+    /// A restricted-management unit with the planned name that appears after approval is a change to the tenant:
+    /// refused with exit 5 naming it, nothing written.
+    @Test func administrativeUnitCreatedAfterPlanningIsRefused() async throws {
+        let scenario = try ProvisionScenario()
+        let emulator = try GraphEmulator(snapshot: Self.fixture)
+        try await EmulatorHarness.with(emulator) { url in
+            let plan = scenario.path("plan.json")
+            #expect(try await scenario.run(planArguments(scenario, out: plan)).status == 0)
+            try await scenario.approve(plan, by: ["alice", "carol"])
+            let (client, transport) = EmulatorHarness.client(url)
+            defer { Task { try? await transport.shutdown() } }
+            _ = try await client.write("POST", "/directory/administrativeUnits", body: Data(
+                #"{"displayName":"Emergency access (breakglass, restricted)","isMemberManagementRestricted":true}"#.utf8))
+            let writes = await emulator.writeCount()
+
+            let refused = try await scenario.run(applyArguments(scenario, plan: plan, url: url))
+            #expect(refused.status == 5, "\(refused.stderr)")
+            #expect(refused.stderr.contains("the administrative unit 'Emergency access (breakglass, restricted)' was added"), "\(refused.stderr)")
+            #expect(await emulator.writeCount() == writes)
         }
     }
 
@@ -177,7 +235,7 @@ struct ProvisionEmulatorTests {
         let options = EmulatorOptions(
             applicationGrant: EmulatorGrant(permissions: [
                 "User.ReadWrite.All", "Group.ReadWrite.All", "GroupMember.ReadWrite.All", "RoleManagement.ReadWrite.Directory",
-                "Policy.ReadWrite.ConditionalAccess", "Azure.Deploy", "User-PasswordProfile.ReadWrite.All",
+                "Policy.ReadWrite.ConditionalAccess", "AdministrativeUnit.ReadWrite.All", "Azure.Deploy", "User-PasswordProfile.ReadWrite.All",
                 "KeyVault.Secrets.Set", "KeyVault.Secrets.Get",
             ]),
             delegatedGrant: EmulatorGrant(permissions: ["User-PasswordProfile.ReadWrite.All", "KeyVault.Secrets.Set"],

@@ -72,6 +72,17 @@ struct ProvisionPlanTests {
         // but would lock them out the day it is enabled; CA004 is report-only (BG031).
         #expect(actions.filter { $0 == .excludeFromPolicy }.count == 6)
         #expect(plan.steps.first { $0.id.hasPrefix("exclude.") && $0.what.contains("CA004") }?.fixes == ["BG031"])
+        // BG016: a restricted-management unit (the fixture has none), created restricted and holding both accounts,
+        // after every other directory change (a member's properties are then out of tenant-wide admins' reach).
+        let unitSteps = plan.steps.filter { [.createAdministrativeUnit, .addAdministrativeUnitMember].contains($0.action) }
+        #expect(unitSteps.map(\.id) == ["create-administrative-unit", "add-to-administrative-unit.bg-01", "add-to-administrative-unit.bg-02"])
+        #expect(unitSteps.allSatisfy { $0.fixes == ["BG016"] && $0.permission == "AdministrativeUnit.ReadWrite.All" })
+        #expect(unitSteps.first?.request.body?["isMemberManagementRestricted"] == JSONValue.bool(true))
+        #expect(unitSteps.last?.request.path == "/directory/administrativeUnits/\(PlanPlaceholder.administrativeUnit)/members/$ref")
+        let lastExclusion = try #require(plan.steps.lastIndex { $0.action == .excludeFromPolicy })
+        #expect(plan.steps.firstIndex { $0.action == .createAdministrativeUnit } == lastExclusion + 1)
+        #expect(plan.subjects.administrativeUnitName == ProvisionPlanner.defaultAdministrativeUnitName)
+        #expect(plan.state.contains { $0.key == "administrativeUnit" && $0.digest == StateItem.absent })
         let text = String(decoding: try plan.encoded(), as: UTF8.self)
         #expect(text.contains(PlanPlaceholder.password))
         #expect(!plan.stateHash.isEmpty && plan.state.contains { $0.key == "user:bg-01@fabrikam.onmicrosoft.com" && $0.digest == "absent" })
@@ -96,6 +107,48 @@ struct ProvisionPlanTests {
         let plan = try ProvisionPlanner.plan(context: context, files: files, options: ProvisionOptions(), source: "test")
         #expect(plan.steps.map(\.id) == ["exclude.p-old"])
         #expect(plan.steps.first?.why.contains("the day it is enabled") == true)
+        // Both accounts are already in the restricted-management unit: no unit step, and the unit is in the state.
+        #expect(plan.subjects.administrativeUnitID == "d0000000-0000-4000-8000-0000000ea0a1")
+        #expect(plan.state.contains { $0.key == "administrativeUnit" && $0.digest != StateItem.absent })
+    }
+
+    /// BG016 from `good`, whose unit holds both accounts: a unit holding one is reused for the other; an unrestricted
+    /// unit is never reused (the setting exists only at creation, Learn: admin-units-restricted-management), and one
+    /// named in breakglass.yml must be restricted.
+    @Test func theRestrictedUnitIsReusedOnlyWhenRestricted() throws {
+        let keys = Self.keys()
+        func yaml(unit: String? = nil) -> String {
+            """
+            emergencyAccounts:
+              - id: b9000001-0000-4000-8000-000000000001
+              - id: b9000001-0000-4000-8000-000000000002
+            exclusionGroup: e0000000-0000-4000-8000-0000000e0c10
+            \(unit.map { "administrativeUnit: \($0)" } ?? "")
+            custody:
+              custodians:
+            \(keys.map { "    - name: \($0.name)\n      publicKey: \($0.publicKey)" }.joined(separator: "\n"))
+            """
+        }
+        let unit = "d0000000-0000-4000-8000-0000000ea0a1"
+        func unitSteps(_ folder: URL, unit configured: String? = nil) throws -> [PlanStep] {
+            let (context, files) = try Self.context(yaml(unit: configured), folder: folder)
+            return try ProvisionPlanner.plan(context: context, files: files, options: ProvisionOptions(), source: "test").steps
+                .filter { [.createAdministrativeUnit, .addAdministrativeUnitMember].contains($0.action) }
+        }
+
+        let partial = try Fixture.copy("good")
+        try ##"{"value":[{"@odata.type":"#microsoft.graph.user","id":"b9000001-0000-4000-8000-000000000001"}]}"##
+            .write(to: partial.appendingPathComponent("administrative-unit-members/\(unit).json"), atomically: true, encoding: .utf8)
+        let reused = try unitSteps(partial)
+        #expect(reused.map(\.id) == ["add-to-administrative-unit.bg-02"])
+        #expect(reused.first?.request.path == "/directory/administrativeUnits/\(unit)/members/$ref")
+
+        let unrestricted = try Fixture.copy("good")
+        try #"{"value":[{"id":"\#(unit)","displayName":"Emergency access (restricted)","isMemberManagementRestricted":null}]}"#
+            .write(to: unrestricted.appendingPathComponent("administrative-units.json"), atomically: true, encoding: .utf8)
+        #expect(try unitSteps(unrestricted).map(\.action) == [.createAdministrativeUnit, .addAdministrativeUnitMember, .addAdministrativeUnitMember])
+        #expect(throws: ProvisionError.self) { try unitSteps(unrestricted, unit: unit) }
+        #expect(try unitSteps(Fixture.url("good"), unit: unit).isEmpty)
     }
 
     /// The evaluator decides, not id matching: a policy for a group the accounts are not in needs no exclusion.
@@ -210,5 +263,32 @@ struct EmulatorWriteTests {
         #expect(try await Self.send(emulator, "POST", "/v1.0/groups", plain).0 == 201)
         #expect(try await Self.send(emulator, "POST", "/v1.0/users", Self.user("y@fabrikam.onmicrosoft.com", password: "Str0ng-enough!")).0 == 403)
         #expect(await emulator.writeCount() == 1)
+    }
+
+    /// Learn: directory-post-administrativeunits and administrativeunit-post-members (v1.0) — both need
+    /// AdministrativeUnit.ReadWrite.All; an existing member reference answers 400, as for groups.
+    @Test func administrativeUnitWrites() async throws {
+        let denied = try Self.emulator(EmulatorOptions(applicationGrant: EmulatorGrant(permissions: ["Directory.ReadWrite.All"])))
+        let unit = #"{"displayName":"Emergency access","description":"bg","isMemberManagementRestricted":true}"#
+        #expect(try await Self.send(denied, "POST", "/v1.0/directory/administrativeUnits", unit).0 == 403)
+
+        let emulator = try Self.emulator(EmulatorOptions(applicationGrant: EmulatorGrant(permissions: ["AdministrativeUnit.ReadWrite.All"])))
+        #expect(try await Self.send(emulator, "POST", "/v1.0/directory/administrativeUnits", #"{"description":"no name"}"#).0 == 400)
+        let (created, body) = try await Self.send(emulator, "POST", "/v1.0/directory/administrativeUnits", unit)
+        #expect(created == 201, "\(body)")
+        let id = try #require((try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["id"] as? String)
+        let member = #"{"@odata.id":"https://graph.microsoft.com/v1.0/directoryObjects/e0000000-0000-4000-8000-00000057aff0"}"#
+        let path = "/v1.0/directory/administrativeUnits/\(id)/members/$ref"
+        #expect(try await Self.send(emulator, "POST", path, member).0 == 204)
+        let (again, duplicate) = try await Self.send(emulator, "POST", path, member)
+        #expect(again == 400 && duplicate.contains("already exist"))
+        let missing = #"{"@odata.id":"https://graph.microsoft.com/v1.0/directoryObjects/00000000-0000-4000-8000-000000000bad"}"#
+        #expect(try await Self.send(emulator, "POST", path, missing).0 == 404)
+
+        // Served back as a capture reads them: the unit restricted, its member in the members folder.
+        let (listed, units) = try await Self.send(emulator, "GET", "/v1.0/directory/administrativeUnits", "")
+        #expect(listed == 200 && units.contains(id) && units.contains(#""isMemberManagementRestricted":true"#))
+        let (_, members) = try await Self.send(emulator, "GET", "/v1.0/directory/administrativeUnits/\(id)/members", "")
+        #expect(members.contains("e0000000-0000-4000-8000-00000057aff0"))
     }
 }

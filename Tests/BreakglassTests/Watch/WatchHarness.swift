@@ -24,6 +24,7 @@ struct WatchHarness: Sendable {
     /// Runs the service (webhook and PagerDuty notifiers posting to `receiver`) until `body` returns.
     static func with<T: Sendable>(store: any WatchStore, emulator: URL, receiver: URL, clock: ManualClock,
                                   pollInterval: Duration = .milliseconds(200),
+                                  drills: @Sendable ([WatchedTenant]) -> any DrillSource = { _ in NoPlannedDrills() },
                                   _ body: @Sendable (WatchHarness) async throws -> T) async throws -> T {
         let transport = AsyncHTTPTransport()
         let notifiers: [any Notifier] = [
@@ -45,7 +46,7 @@ struct WatchHarness: Sendable {
             notifiers: notifiers,
             security: DashboardSecurity(token: Secret(utf8: DashboardHarness.token),
                                         webhookSecret: Secret(utf8: DashboardHarness.webhookSecret)),
-            transport: transport, settings: settings, now: clock.read,
+            transport: transport, settings: settings, drills: drills([WatchFixture.tenant]), now: clock.read,
             onLease: { event in if case .attempted = event { rounds.increment() } },
             logger: { var logger = Logger(label: "watch-tests"); logger.logLevel = .critical; return logger }())
         let (ports, continuation) = AsyncStream<Int>.makeStream()
