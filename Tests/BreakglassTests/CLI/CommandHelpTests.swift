@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import Logging
+import ServiceLifecycle
 import Testing
 
 /// The command tree as ArgumentParser describes it (`--experimental-dump-help`), so commands added later are walked
@@ -189,15 +191,26 @@ struct HealthcheckCommandTests {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await app.run()
-                return nil
-            }
+        // Shut down gracefully, never by cancelling: a connection accepted while the server is cancelled traps in
+        // NIO (apple/swift-nio#3481).
+        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [],
+                                                         logger: Logger(label: "healthcheck-tests")))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await services.run() }
             var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CancellationError() }
-            defer { group.cancelAll() }
-            return try await body(port)
+            guard let port = await iterator.next() else {
+                await services.triggerGracefulShutdown()
+                throw CancellationError()
+            }
+            do {
+                let result = try await body(port)
+                await services.triggerGracefulShutdown()
+                try await group.waitForAll()
+                return result
+            } catch {
+                await services.triggerGracefulShutdown()
+                throw error
+            }
         }
     }
 

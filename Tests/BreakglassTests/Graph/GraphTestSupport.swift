@@ -59,25 +59,7 @@ enum InProcessEmulator {
     static func with<T: Sendable>(_ snapshot: URL, options: EmulatorOptions = EmulatorOptions(),
                                   _ body: @Sendable (URL) async throws -> T) async throws -> T {
         let server = EmulatorServer(emulator: try GraphEmulator(snapshot: snapshot, options: options), port: 0)
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await server.run(gracefulShutdown: false) { port in continuation.yield(port) }
-                return nil
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), let url = URL(string: "http://127.0.0.1:\(port)") else {
-                throw CancellationError()
-            }
-            do {
-                let result = try await body(url)
-                group.cancelAll()
-                return result
-            } catch {
-                group.cancelAll()
-                throw error
-            }
-        }
+        return try await server.serving(body)
     }
 }
 
