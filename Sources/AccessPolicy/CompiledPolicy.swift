@@ -117,6 +117,13 @@ extension CompiledPolicy {
     func verdict(_ facts: SignInFacts, tenant: CompiledTenant, directory: Directory)
         -> (verdict: PolicyVerdict, outcome: GrantCondition.Outcome?)
     {
+        verdict(facts, tenant: tenant) { users.evaluate(facts.subject, directory: directory) }
+    }
+
+    /// The verdict with the users condition answered by `userMatch` (asked only when the policy is in force).
+    func verdict(_ facts: SignInFacts, tenant: CompiledTenant, userMatch: () -> UserCondition.Match)
+        -> (verdict: PolicyVerdict, outcome: GrantCondition.Outcome?)
+    {
         var verdict = PolicyVerdict(policyID: policy.id, displayName: policy.displayName, state: policy.state,
                                     applies: .no, reasons: [], requires: nil, satisfied: nil, isEnforced: false)
         if let stateReason = stateReason {
@@ -131,7 +138,7 @@ extension CompiledPolicy {
             verdict.failedCondition = "workloadIdentities"
             return (verdict, nil)
         }
-        let userMatch = users.evaluate(facts.subject, directory: directory)
+        let userMatch = userMatch()
         verdict.reasons.append(userMatch.scope.reason)
         verdict.reasons += userMatch.notes
         guard userMatch.scope.isIncluded else {

@@ -48,13 +48,12 @@ public struct Evaluator: Sendable {
         let compiled: [CompiledPolicy] = given.map { list in list.map { self.compiled($0) } } ?? policies
         let needsRoles = tenant.securityDefaultsEnabled || compiled.contains { $0.users.needsRoles }
         let subject = Subject(userID: context.userID, directory: directory, now: now, needsRoles: needsRoles)
-        let methods = directory.authenticationMethods(ofUser: subject.id, at: now)
-        var notes: [String] = []
-        if subject.user == nil { notes.append("user \(context.userID) is not in the tenant's users") }
-        let atHand = AuthenticationAtHand(context: context, methods: methods,
-                                          isFederatedUser: tenant.isFederated(subject.user))
-        notes += atHand.notes
-        let facts = SignInFacts(context: context, subject: subject, tenant: tenant, atHand: atHand)
+        return evaluate(context, subject: subject, policies: compiled)
+    }
+
+    /// The decision for one sign-in of `subject` (however its groups and roles were found).
+    func evaluate(_ context: SignInContext, subject: Subject, policies compiled: [CompiledPolicy]) -> Evaluation {
+        let (facts, notes) = facts(context, subject: subject)
         var results = compiled.map { $0.verdict(facts, tenant: tenant, directory: directory) }
         if tenant.securityDefaultsEnabled {
             results.append(SecurityDefaultsPolicy.verdict(facts, directory: directory))
@@ -63,10 +62,23 @@ public struct Evaluator: Sendable {
         evaluation.context = context
         evaluation.userID = subject.user?.id ?? context.userID
         evaluation.userPrincipalName = subject.user?.userPrincipalName
-        evaluation.capabilities = atHand.capabilities
+        evaluation.capabilities = facts.atHand.capabilities
         evaluation.notes = notes
         if evaluation.decision == .block { evaluation.blockReasons += notes.filter { $0.contains("no MFA assumed") } }
         return evaluation
+    }
+
+    /// What every policy reads of the sign-in: what the user has at hand to authenticate (given capabilities, or
+    /// the user's methods at this evaluator's time and the device), and notes about the evaluation.
+    func facts(_ context: SignInContext, subject: Subject) -> (facts: SignInFacts, notes: [String]) {
+        let methods = directory.authenticationMethods(ofUser: subject.id, at: now)
+        var notes: [String] = []
+        if subject.user == nil { notes.append("user \(context.userID) is not in the tenant's users") }
+        let atHand = AuthenticationAtHand(context: context, methods: methods,
+                                          isFederatedUser: tenant.isFederated(subject.user))
+        notes += atHand.notes
+        let facts = SignInFacts(context: context, subject: subject, tenant: tenant, atHand: atHand)
+        return (facts, notes)
     }
 
     /// The users condition alone, exactly: included, excluded (exclusion wins) or not included, with the reason.

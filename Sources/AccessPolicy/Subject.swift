@@ -7,9 +7,9 @@ struct Subject: Sendable {
     /// Lowercased object id.
     let id: String
     let user: User?
-    /// Every group the user is in, directly or nested, mapped to the group below it on the way to the user
-    /// ("" for a direct membership). Cycles end the walk.
-    let groups: [String: String]
+    /// Every group the user is in, directly or nested, with the group below it on the way to the user: from one
+    /// walk up from the user (cycles end it), or from `PopulationEvaluator`'s closures.
+    let groups: GroupMembership
     /// Active assignments at directory scope ("/") by role template id.
     let activeRoles: [String: RoleHolding]
     /// Role templates the user is eligible for (PIM) but does not hold actively.
@@ -21,42 +21,41 @@ struct Subject: Sendable {
         let id = (user?.id ?? userID).lowercased()
         self.id = id
         self.user = user
-        var groups: [String: String] = [:]
-        var queue = directory.directGroups(of: id).map { ($0, "") }
-        while let (group, via) = queue.popLast() {
-            guard groups[group] == nil else { continue }
-            groups[group] = via
-            queue.append(contentsOf: directory.directGroups(of: group).map { ($0, group) })
-        }
-        self.groups = groups
-        var active: [String: RoleHolding] = [:]
-        var eligibleOnly: Set<String> = []
+        let ancestry = directory.ancestry(of: id)
+        groups = GroupMembership(ancestry: ancestry)
         if needsRoles {
-            for holding in directory.activeRoles(of: id, at: now) where holding.isDirectoryWide {
-                if let existing = active[holding.roleTemplateID], existing.path == .direct { continue }
-                active[holding.roleTemplateID] = holding
-            }
-            for holding in directory.eligibleRoles(of: id, at: now) ?? []
-            where holding.isDirectoryWide && active[holding.roleTemplateID] == nil {
-                eligibleOnly.insert(holding.roleTemplateID)
-            }
+            // Roles come through the user's own id and the groups that hold roles: only those of the user's groups.
+            let roleGroups = Set(directory.roleGroups.filter { ancestry.contains(groupID: $0) })
+            (activeRoles, eligibleOnlyRoles) = Self.roles(
+                active: directory.activeRoles(of: id, at: now, groups: roleGroups),
+                eligible: directory.eligibleRoles(of: id, at: now, groups: roleGroups))
+        } else {
+            (activeRoles, eligibleOnlyRoles) = ([:], [])
         }
-        activeRoles = active
-        eligibleOnlyRoles = eligibleOnly
         externalKind = user.flatMap(ExternalUserKind.init(user:))
     }
 
+    /// The roles the users condition counts, from the user's holdings: active at directory scope, and eligible-only.
+    static func roles(active holdings: [RoleHolding], eligible: [RoleHolding]?)
+        -> (active: [String: RoleHolding], eligibleOnly: Set<String>)
+    {
+        var active: [String: RoleHolding] = [:]
+        var eligibleOnly: Set<String> = []
+        for holding in holdings where holding.isDirectoryWide {
+            if let existing = active[holding.roleTemplateID], existing.path == .direct { continue }
+            active[holding.roleTemplateID] = holding
+        }
+        for holding in eligible ?? [] where holding.isDirectoryWide && active[holding.roleTemplateID] == nil {
+            eligibleOnly.insert(holding.roleTemplateID)
+        }
+        return (active, eligibleOnly)
+    }
+
+    func isMember(of group: String) -> Bool { groups.contains(group) }
+
     /// The groups between `group` and the user, outermost first: `[Inner]` when the user is in Inner, which is in
     /// `group`.
-    func path(below group: String) -> [String] {
-        var chain: [String] = []
-        var current = groups[group] ?? ""
-        while !current.isEmpty, chain.count < groups.count {
-            chain.append(current)
-            current = groups[current] ?? ""
-        }
-        return chain
-    }
+    func path(below group: String) -> [String] { groups.path(below: group) }
 }
 
 /// How Conditional Access classes a user for `guestOrExternalUserTypes`, from the user object alone. The mapping is

@@ -74,24 +74,7 @@ struct UserCondition: Sendable {
 
     /// The group and the groups nested in it whose members are not in the snapshot.
     static func groupsWithUnknownMembers(under group: String, directory: Directory) -> [String] {
-        var unknown: [String] = []
-        var seen: Set<String> = []
-        var stack = [group]
-        while let current = stack.popLast() {
-            guard seen.insert(current).inserted else { continue }
-            guard directory.hasMembers(ofGroup: current) else {
-                unknown.append(current)
-                continue
-            }
-            for member in directory.directMembers(ofGroup: current) {
-                switch member.kind {
-                case .group: stack.append(member.id.lowercased())
-                case .unknown where directory.group(member.id) != nil: stack.append(member.id.lowercased())
-                default: break
-                }
-            }
-        }
-        return unknown
+        directory.membership.groupsWithUnknownMembers(under: group)
     }
 
     struct Match: Sendable {
@@ -145,7 +128,7 @@ struct UserCondition: Sendable {
         case .no: break
         }
         for group in excludeGroups {
-            if subject.groups[group] != nil {
+            if subject.isMember(of: group) {
                 return Match(scope: .excluded("user excluded by group \(groupName(group))\(viaGroup(group))"),
                              isCertain: true, notes: [])
             }
@@ -178,7 +161,7 @@ struct UserCondition: Sendable {
         case .possibly(let what): possible.append("user possibly included as a \(what)")
         case .no: break
         }
-        for group in includeGroups where subject.groups[group] != nil {
+        for group in includeGroups where subject.isMember(of: group) {
             return included("user included by group \(groupName(group))\(viaGroup(group))")
         }
         for role in includeRoles {

@@ -9,14 +9,17 @@ public struct SyntheticTenant: Sendable {
     public var groups: Int
     public var policies: Int
     public var seed: UInt64
+    public var shape: Shape
     /// Service principals with Microsoft Graph permissions and owners (0: no application files).
     public var servicePrincipals: Int
 
-    public init(users: Int, groups: Int, policies: Int, seed: UInt64 = 42, servicePrincipals: Int = 0) {
+    public init(users: Int, groups: Int, policies: Int, seed: UInt64 = 42, shape: Shape = .standard,
+                servicePrincipals: Int = 0) {
         self.users = max(users, 10)
-        self.groups = max(groups, 4)
+        self.groups = max(groups, shape.preset == .harsh ? shape.roleGroups + 8 : 4)
         self.policies = max(policies, 1)
         self.seed = seed
+        self.shape = shape
         self.servicePrincipals = max(servicePrincipals, 0)
     }
 
@@ -47,6 +50,7 @@ public struct SyntheticTenant: Sendable {
 
     /// The snapshot's files, by relative path.
     public func files() -> [String: Data] {
+        if shape.preset == .harsh { return harshFiles() }
         var random = SplitMix64(seed: seed)
         var files: [String: Data] = [:]
         func put(_ name: String, _ body: String) { files[name] = Data(body.utf8) }
@@ -60,8 +64,8 @@ public struct SyntheticTenant: Sendable {
         for index in 0..<users {
             let isEmergency = index < 2
             let id = isEmergency ? Self.emergencyAccountIDs()[index] : userID(index)
-            let isGuest = !isEmergency && random.chance(0.03)
-            let synced = !isEmergency && !isGuest && random.chance(0.6)
+            let isGuest = !isEmergency && random.chance(shape.guests)
+            let synced = !isEmergency && !isGuest && random.chance(shape.synchronized)
             let upn = isEmergency ? "bg-0\(index + 1)@\(Self.domain)"
                 : isGuest ? "guest\(index)_partner.example#EXT#@\(Self.domain)"
                 : "user\(index)@\(synced ? "synthetic.example" : Self.domain)"
@@ -79,20 +83,28 @@ public struct SyntheticTenant: Sendable {
         }
         put("users.json", list(userRows))
 
-        // Groups: a forest (each group's parent is an earlier group, half the time); the exclusion group is 0.
+        // Groups: a forest (each group's parent is an earlier group, half the time), or each group nesting
+        // `shape.nesting` groups created after it; the exclusion group is 0.
         var parent = [Int](repeating: -1, count: groups)
         var groupRows = ["{\"id\":\"\(Self.exclusionGroup)\",\"displayName\":\"CA-Exclude-EmergencyAccess\",\"groupTypes\":[],\"membershipRule\":null,\"isAssignableToRole\":true,\"securityEnabled\":true,\"onPremisesSyncEnabled\":null}"]
         for index in 1..<groups {
-            if index > 10, random.chance(0.5) { parent[index] = Int.random(in: 1..<index, using: &random) }
+            if shape.nesting == nil, index > 10, random.chance(0.5) {
+                parent[index] = Int.random(in: 1..<index, using: &random)
+            }
             let dynamic = random.chance(0.1)
             groupRows.append("{\"id\":\"\(Self.id("e", index))\",\"displayName\":\"Group \(index)\",\"groupTypes\":\(dynamic ? "[\"DynamicMembership\"]" : "[]"),"
                 + "\"membershipRule\":\(dynamic ? "\"(user.department -eq \\\"D\(index)\\\")\"" : "null"),\"isAssignableToRole\":false,\"securityEnabled\":true,\"onPremisesSyncEnabled\":\(random.chance(0.4) ? "true" : "null")}")
         }
         put("groups.json", list(groupRows))
+        var children = [[Int]](repeating: [], count: groups)
+        for index in 1..<groups where parent[index] > 0 { children[parent[index]].append(index) }
+        if let nesting = shape.nesting { children = Self.nestLater(groups: 1..<groups, nesting, random: &random) }
         var members = [[String]](repeating: [], count: groups)
         members[0] = Self.emergencyAccountIDs().map { "{\"@odata.type\":\"#microsoft.graph.user\",\"id\":\"\($0)\"}" }
-        for index in 1..<groups where parent[index] > 0 {
-            members[parent[index]].append("{\"@odata.type\":\"#microsoft.graph.group\",\"id\":\"\(Self.id("e", index))\"}")
+        for index in 1..<groups {
+            for child in children[index] {
+                members[index].append("{\"@odata.type\":\"#microsoft.graph.group\",\"id\":\"\(Self.id("e", child))\"}")
+            }
         }
         for index in 2..<users {
             for _ in 0..<2 {
@@ -102,20 +114,20 @@ public struct SyntheticTenant: Sendable {
         }
 
         // Policies refer to a few hundred groups; the snapshot holds members for those and everything nested in them.
-        let referenced = (0..<min(groups - 1, 300)).map { _ in Int.random(in: 1..<groups, using: &random) }
+        let referenced = (0..<min(groups - 1, shape.policyGroups)).map { _ in Int.random(in: 1..<groups, using: &random) }
         var policyRows: [String] = []
         for index in 0..<policies {
             policyRows.append(policy(index, random: &random, referencedGroups: referenced))
         }
         put("conditional-access-policies.json", list(policyRows))
-        var children = [[Int]](repeating: [], count: groups)
-        for index in 1..<groups where parent[index] > 0 { children[parent[index]].append(index) }
+        Self.closeCycles(shape.cycles, children: &children, members: &members, random: &random)
         var withMembers: Set<Int> = [0]
         var queue = referenced
         while let group = queue.popLast() {
             guard withMembers.insert(group).inserted else { continue }
             queue.append(contentsOf: children[group])
         }
+        withMembers.subtract(Self.unknownGroups(shape.unknownGroups, referenced: referenced))
         for group in withMembers.sorted() { put("group-members/\(Self.id("e", group)).json", list(members[group])) }
 
         // Roles: emergency accounts permanent Global Administrators; admins spread over roles, some through PIM.
@@ -142,6 +154,16 @@ public struct SyntheticTenant: Sendable {
         put("role-assignment-schedule-instances.json", list(instances))
         put("role-eligibility-schedules.json", list(eligible))
 
+        putCommonFiles(into: &files, administrators: adminIDs)
+        return files
+    }
+
+    /// The files every shape shares: organization, domains, named locations, security defaults, the emergency
+    /// accounts' methods and sign-ins, the applications (`servicePrincipals`, owned by `administrators` and early
+    /// users; their own random stream), the manifest. No random draws of the shape's stream.
+    func putCommonFiles(into files: inout [String: Data], administrators adminIDs: [String] = []) {
+        func put(_ name: String, _ body: String) { files[name] = Data(body.utf8) }
+        func list(_ items: [String]) -> String { "{\"value\":[\n" + items.joined(separator: ",\n") + "\n]}" }
         put("organization.json", list(["{\"id\":\"\(Self.id("f", 1))\",\"displayName\":\"Synthetic\",\"verifiedDomains\":[{\"name\":\"\(Self.domain)\",\"isInitial\":true,\"isDefault\":false,\"type\":\"Managed\"},{\"name\":\"synthetic.example\",\"isInitial\":false,\"isDefault\":true,\"type\":\"Federated\"}]}"]))
         put("domains.json", list([
             "{\"id\":\"\(Self.domain)\",\"authenticationType\":\"Managed\",\"isInitial\":true,\"isDefault\":false,\"isVerified\":true,\"passwordValidityPeriodInDays\":2147483647}",
@@ -170,12 +192,12 @@ public struct SyntheticTenant: Sendable {
             addApplications(to: &files, random: &applicationRandom, owners: adminIDs + (2..<min(users, 1000)).map(userID))
         }
         put("manifest.json", "{\"tenantId\":\"\(Self.id("f", 1))\",\"cloud\":\"global\",\"capturedAt\":\"\(Self.capturedAt)\",\"capturedBy\":\"breakglass bench generate\"}")
-        return files
     }
 
     /// One policy of the mix: admin MFA by role, all-users MFA, legacy block, device compliance, location, risk,
     /// session-only, guest MFA, app-specific — most excluding the exclusion group, some report-only or disabled.
-    private func policy(_ index: Int, random: inout SplitMix64, referencedGroups: [Int]) -> String {
+    /// `users`, when given, replaces the users condition.
+    func policy(_ index: Int, random: inout SplitMix64, referencedGroups: [Int], users: String? = nil) -> String {
         let kind = index % 10
         let state = index % 13 == 12 ? "disabled" : (index % 7 == 6 ? "enabledForReportingButNotEnforced" : "enabled")
         var excludeGroups = random.chance(0.9) ? ["\"\(Self.exclusionGroup)\""] : []
@@ -227,8 +249,8 @@ public struct SyntheticTenant: Sendable {
         }
         return "{\"id\":\"\(Self.id("d", index))\",\"displayName\":\"SYN\(String(format: "%03d", index)) policy kind \(kind)\",\"state\":\"\(state)\","
             + "\"createdDateTime\":\"2024-05-01T00:00:00Z\",\"modifiedDateTime\":null,\"conditions\":{"
-            + "\"users\":{\"includeUsers\":\(includeUsers),\"excludeUsers\":[],\"includeGroups\":\(includeGroups),\"excludeGroups\":[\(excludeGroups.joined(separator: ","))],"
-            + "\"includeRoles\":\(includeRoles),\"excludeRoles\":[],\"includeGuestsOrExternalUsers\":\(guests),\"excludeGuestsOrExternalUsers\":null},"
+            + "\"users\":" + (users ?? "{\"includeUsers\":\(includeUsers),\"excludeUsers\":[],\"includeGroups\":\(includeGroups),\"excludeGroups\":[\(excludeGroups.joined(separator: ","))],"
+            + "\"includeRoles\":\(includeRoles),\"excludeRoles\":[],\"includeGuestsOrExternalUsers\":\(guests),\"excludeGuestsOrExternalUsers\":null}") + ","
             + "\"applications\":{\"includeApplications\":\(applications),\"excludeApplications\":[],\"includeUserActions\":[],\"includeAuthenticationContextClassReferences\":[],\"applicationFilter\":null},"
             + "\"clientAppTypes\":\(clientAppTypes),\"platforms\":null,\"locations\":\(locations),\"userRiskLevels\":\(userRisk),\"signInRiskLevels\":\(signInRisk),"
             + "\"servicePrincipalRiskLevels\":[],\"insiderRiskLevels\":null,\"clientApplications\":null,\"devices\":\(devices)},"

@@ -31,23 +31,26 @@ public struct LockoutMatrix: Sendable {
     public var scenarios: [Scenario]
 
     /// Simulates `users` (all active administrators, typically); `priority` ids (the emergency accounts) come first.
-    public init(simulation: Simulation, users: [User], priority: Set<String>, scenarios: [Scenario] = Scenario.allCases) {
+    /// With `population`, the users are evaluated in columns (`Simulation.attempts`), with the same outcomes.
+    public init(simulation: Simulation, users: [User], priority: Set<String>, scenarios: [Scenario] = Scenario.allCases,
+                population: PopulationEvaluator? = nil) {
         let directory = simulation.evaluator.directory
         let now = simulation.evaluator.now
         let globalAdmins = Set(directory.activeHolders(ofRole: WellKnownRole.globalAdministrator, at: now).map { $0.id.lowercased() })
         let priority = Set(priority.map { $0.lowercased() })
         self.scenarios = scenarios
-        let rows = users.map { user in
-            var outcomes: [Scenario: [AdminResource: Simulation.Outcome]] = [:]
-            for scenario in scenarios {
-                var byResource: [AdminResource: Simulation.Outcome] = [:]
-                for resource in AdminResource.allCases {
-                    byResource[resource] = simulation.attempt(user, scenario: scenario, resource: resource)
-                }
-                outcomes[scenario] = byResource
+        var outcomes = [[Scenario: [AdminResource: Simulation.Outcome]]](repeating: [:], count: users.count)
+        for scenario in scenarios {
+            for resource in AdminResource.allCases {
+                let column = population.map {
+                    simulation.attempts(users, scenario: scenario, resource: resource, population: $0)
+                } ?? users.map { simulation.attempt($0, scenario: scenario, resource: resource) }
+                for (index, outcome) in column.enumerated() { outcomes[index][scenario, default: [:]][resource] = outcome }
             }
-            return Row(user: user, isPriority: priority.contains(user.id.lowercased()),
-                       isGlobalAdministrator: globalAdmins.contains(user.id.lowercased()), outcomes: outcomes)
+        }
+        let rows = zip(users, outcomes).map { user, outcomes in
+            Row(user: user, isPriority: priority.contains(user.id.lowercased()),
+                isGlobalAdministrator: globalAdmins.contains(user.id.lowercased()), outcomes: outcomes)
         }
         .sorted { a, b in
             if a.isPriority != b.isPriority { return a.isPriority }

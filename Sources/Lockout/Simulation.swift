@@ -135,13 +135,21 @@ public struct Simulation: Sendable {
     /// What Conditional Access, then Microsoft's mandatory MFA, make of a sign-in.
     public func outcome(of context: SignInContext, resource: AdminResource) -> Outcome {
         let evaluation = evaluator.evaluate(context)
-        switch evaluation.decision {
-        case .block: return .blocked(evaluation.blockReasons.isEmpty ? ["blocked by Conditional Access"] : evaluation.blockReasons)
+        return Self.outcome(evaluation.decision, blockReasons: evaluation.blockReasons,
+                            requiredControls: evaluation.requiredControls, capabilities: evaluation.capabilities,
+                            resource: resource)
+    }
+
+    /// `capabilities`: those the decision used (`Evaluation.capabilities`).
+    static func outcome(_ decision: Decision, blockReasons: [String], requiredControls: [String],
+                        capabilities: Set<Capability>?, resource: AdminResource) -> Outcome {
+        switch decision {
+        case .block: return .blocked(blockReasons.isEmpty ? ["blocked by Conditional Access"] : blockReasons)
         case .grant, .grantWithControls:
-            if let mandatory = Self.mandatoryMFA(resource: resource, capabilities: evaluation.capabilities ?? []) {
+            if let mandatory = Self.mandatoryMFA(resource: resource, capabilities: capabilities ?? []) {
                 return .blocked([mandatory])
             }
-            return .signedIn(evaluation.requiredControls)
+            return .signedIn(requiredControls)
         }
     }
 }

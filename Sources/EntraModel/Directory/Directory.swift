@@ -8,8 +8,11 @@ public struct Directory: Sendable {
     private let usersByID: [String: Int]
     private let usersByUPN: [String: Int]
     private let groupsByID: [String: Int]
-    /// Direct parent groups of each object id.
-    private let parents: [String: [String]]
+    /// Group membership as numbers: walks over groups run there.
+    public let membership: MembershipIndex
+    /// Groups that are principals of role assignments, schedule instances or eligibilities (normalized ids): the
+    /// only groups through which a user holds or is eligible for a role.
+    public let roleGroups: [String]
     private let rolesByID: [String: RoleDefinition]
     private let rolesByTemplate: [String: RoleDefinition]
     /// Role assignments, schedule instances and eligibilities by principal id: role lookups touch only the user's
@@ -35,16 +38,15 @@ public struct Directory: Sendable {
             groups[Self.normalized(group.id)] = index
         }
         groupsByID = groups
-        var parents: [String: [String]] = [:]
-        for (groupID, members) in snapshot.groupMembers {
-            for member in members { parents[Self.normalized(member.id), default: []].append(Self.normalized(groupID)) }
-        }
-        self.parents = parents
+        membership = MembershipIndex(snapshot, userPositions: byID, listedGroups: groups)
         rolesByID = Dictionary(snapshot.roleDefinitions.map { ($0.id.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
         rolesByTemplate = Dictionary(snapshot.roleDefinitions.map { ($0.template, $0) }, uniquingKeysWith: { a, _ in a })
         assignmentsByPrincipal = Dictionary(grouping: snapshot.roleAssignments) { Self.normalized($0.principalId) }
         instancesByPrincipal = Dictionary(grouping: snapshot.roleAssignmentScheduleInstances ?? []) { Self.normalized($0.principalId) }
         eligibilityByPrincipal = Dictionary(grouping: snapshot.roleEligibilitySchedules ?? []) { Self.normalized($0.principalId) }
+        let membership = self.membership
+        roleGroups = Set(assignmentsByPrincipal.keys).union(instancesByPrincipal.keys).union(eligibilityByPrincipal.keys)
+            .filter { membership.groupNumber($0) != nil }.sorted()
     }
 
     // MARK: Users and groups
@@ -52,6 +54,15 @@ public struct Directory: Sendable {
     public var users: [User] { snapshot.users }
 
     public func user(_ id: String) -> User? { usersByID[Self.normalized(id)].map { snapshot.users[$0] } }
+
+    /// The user's position in `users` (the first, for an id listed twice), by object id.
+    public func userPosition(_ id: String) -> Int? { usersByID[Self.normalized(id)] }
+
+    /// The user's position by object id or, case-insensitively, UPN.
+    public func userPosition(idOrUPN text: String) -> Int? {
+        let key = Self.normalized(text)
+        return usersByID[key] ?? usersByUPN[key]
+    }
 
     /// By object id or, case-insensitively, by UPN.
     public func user(idOrUPN text: String) -> User? {
@@ -80,17 +91,20 @@ public struct Directory: Sendable {
     }
 
     /// The groups the object is a direct member of (as the snapshot's membership files say).
-    public func directGroups(of objectID: String) -> [String] { parents[Self.normalized(objectID)] ?? [] }
+    public func directGroups(of objectID: String) -> [String] {
+        let id = Self.normalized(objectID)
+        return membership.directGroups(of: id, userPosition: usersByID[id]).map { membership.groupID(Int($0)) }
+    }
 
     /// Every group the object belongs to, directly or through nested groups. Cycles end the walk, never loop.
     public func transitiveGroups(of objectID: String) -> Set<String> {
-        var seen: Set<String> = []
-        var queue = parents[Self.normalized(objectID)] ?? []
-        while let group = queue.popLast() {
-            guard seen.insert(group).inserted else { continue }
-            queue.append(contentsOf: parents[group] ?? [])
-        }
-        return seen
+        Set(ancestry(of: objectID).groupIDs)
+    }
+
+    /// The object's groups with the path down to it, from one walk over group numbers.
+    public func ancestry(of objectID: String) -> MembershipIndex.Ancestry {
+        let id = Self.normalized(objectID)
+        return membership.ancestry(of: id, userPosition: usersByID[id])
     }
 
     /// Users in the group, directly or through nested groups, and the nested groups whose members are unknown.
@@ -186,8 +200,15 @@ public struct Directory: Sendable {
     /// Eligible-only (PIM) assignments of the user: not active until activated. nil when eligibility is unknown.
     public func eligibleRoles(of userID: String, at date: Date) -> [RoleHolding]? {
         guard snapshot.roleEligibilitySchedules != nil else { return nil }
+        return eligibleRoles(of: userID, at: date, groups: transitiveGroups(of: userID))
+    }
+
+    /// `eligibleRoles(of:at:)` for a caller that has the user's transitive groups already (or those of them that
+    /// hold eligibilities).
+    public func eligibleRoles(of userID: String, at date: Date, groups: Set<String>) -> [RoleHolding]? {
+        guard snapshot.roleEligibilitySchedules != nil else { return nil }
         let userID = Self.normalized(userID)
-        let principals = [(userID, RoleHolding.Path.direct)] + transitiveGroups(of: userID).sorted().map { ($0, RoleHolding.Path.group($0)) }
+        let principals = [(userID, RoleHolding.Path.direct)] + groups.sorted().map { ($0, RoleHolding.Path.group($0)) }
         return principals.flatMap { principal, path in
             (eligibilityByPrincipal[principal] ?? []).compactMap { schedule -> RoleHolding? in
                 let end = schedule.scheduleInfo?.expiration?.endDateTime
@@ -268,6 +289,14 @@ public struct RoleHolding: Sendable, Hashable {
     public var kind: Kind
     /// nil = permanent.
     public var endDateTime: Date?
+
+    public init(roleTemplateID: String, scope: String, path: Path, kind: Kind, endDateTime: Date?) {
+        self.roleTemplateID = roleTemplateID
+        self.scope = scope
+        self.path = path
+        self.kind = kind
+        self.endDateTime = endDateTime
+    }
 
     public enum Path: Sendable, Hashable {
         case direct

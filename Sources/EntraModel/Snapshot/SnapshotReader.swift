@@ -101,7 +101,10 @@ public struct SnapshotReader: Sendable {
         func required<T: Decodable>(_ type: T.Type, _ file: SnapshotFile) throws -> [T] {
             try list(T.self, file) ?? []
         }
-        func folder<T: Decodable>(_ type: T.Type, _ file: SnapshotFile) throws -> [String: [T]] {
+        /// `fast` reads a file's items when it can (nil: it cannot, and JSONDecoder does, or names the error).
+        func folder<T: Decodable>(_ type: T.Type, _ file: SnapshotFile, fast: (Data) -> [T]? = { _ in nil })
+            throws -> [String: [T]]
+        {
             let status = manifest?.files?[file.rawValue]
             if let status, status.status != "ok" {
                 unavailable[file.rawValue] = Unavailable(file: file.rawValue, status: status.status, message: status.message)
@@ -110,7 +113,12 @@ public struct SnapshotReader: Sendable {
             for name in try source.fileNames(in: file.rawValue) {
                 let path = "\(file.rawValue)/\(name)"
                 guard let data = try source.data(at: path) else { continue }
-                result[String(name.dropLast(".json".count)).lowercased()] = try decode(ListEnvelope<T>.self, path, data).items
+                let key = String(name.dropLast(".json".count)).lowercased()
+                if let utf8 = TextEncoding.utf8(data), let items = fast(utf8) {
+                    result[key] = items
+                    continue
+                }
+                result[key] = try decode(ListEnvelope<T>.self, path, data).items
             }
             return result
         }
@@ -131,7 +139,7 @@ public struct SnapshotReader: Sendable {
             domains: try required(Domain.self, .domains),
             users: try users(),
             groups: try required(Group.self, .groups),
-            groupMembers: try folder(DirectoryObjectReference.self, .groupMembers),
+            groupMembers: try folder(DirectoryObjectReference.self, .groupMembers, fast: FastReferenceDecoder.decode),
             roleDefinitions: try required(RoleDefinition.self, .roleDefinitions),
             roleAssignments: try required(RoleAssignment.self, .roleAssignments),
             policies: try required(ConditionalAccessPolicy.self, .policies)

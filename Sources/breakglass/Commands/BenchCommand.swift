@@ -8,6 +8,8 @@ import Paths
 import Posture
 import Reports
 
+extension SyntheticTenant.Shape.Preset: ExpressibleByArgument {}
+
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
@@ -18,20 +20,79 @@ struct BenchCommand: AsyncParsableCommand {
     struct Generate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a deterministic synthetic tenant as a snapshot folder (with its breakglass.yml).",
-            discussion: "Example: breakglass bench generate --users 200000 --groups 20000 --policies 195 --out /tmp/syn200k")
+            discussion: """
+                --shape default is the original generator: a forest of groups (an earlier parent half the time), \
+                two group memberships per user, a mix of policies naming a few hundred groups. --shape harsh is a \
+                realistic but harsh directory: every group nests three of the 100 groups created after it (early groups reach \
+                most of the directory), 1-40 direct users per group, 5 % guests, two thirds synchronised, 20 \
+                role-assignable groups holding roles, one direct role assignment per 100 users over six roles, and \
+                policies of which a third include 5 groups, a third 3 roles and a third All users, each excluding \
+                the exclusion group or 2 groups: 324 distinct groups. The other options change one trait of the shape.
+                
+                Example: breakglass bench generate --users 200000 --groups 20000 --policies 195 --out /tmp/syn200k
+                """)
 
         @Option(help: "Users.") var users = 200_000
-        @Option(help: "Groups (nested).") var groups = 20_000
+        @Option(help: "Groups (default: one per 10 users).") var groups: Int?
         @Option(help: "Conditional Access policies.") var policies = 195
+        @Option(help: "default or harsh.") var shape: SyntheticTenant.Shape.Preset = .standard
+        @Option(help: "Each group nests this many groups created after it (default shape: a forest).") var nesting: Int?
+        @Option(help: "Groups the policies pick from (harsh: distinct groups they name besides the exclusion group).") var policyGroups: Int?
+        @Option(help: "Fraction of users who are guests (default 0.03, harsh 0.05).") var guests: Double?
+        @Option(help: "Fraction of the other users synchronised from on-premises AD.") var synchronized: Double?
+        @Option(help: "Direct users per group, MIN-MAX (harsh; default 1-40).") var directUsers: String?
+        @Option(help: "Role-assignable groups holding roles (harsh; default 20).") var roleGroups: Int?
+        @Option(help: "Direct role assignments to users (harsh; default one per 100 users).") var roleAssignments: Int?
+        @Option(help: "Cycles to close in the group graph.") var cycles: Int?
+        @Option(help: "Groups the policies name whose member files are left out (unknown membership).")
+        var unknownGroups: Int?
         @Option(help: "Random seed: the same seed gives the same bytes.") var seed: UInt64 = 42
         @Option(help: "Service principals with Microsoft Graph permissions and owners (0: none).")
         var servicePrincipals = 0
         @Option(help: "The folder to create.") var out: String
 
+        func validate() throws {
+            if shape == .standard, directUsers != nil || roleGroups != nil || roleAssignments != nil {
+                throw ValidationError("--direct-users, --role-groups and --role-assignments need --shape harsh.")
+            }
+            if let directUsers, Self.range(directUsers) == nil {
+                throw ValidationError("--direct-users '\(directUsers)' must be MIN-MAX, e.g. 1-40.")
+            }
+            for (name, value) in [("--guests", guests), ("--synchronized", synchronized)] {
+                if let value, !(0...1).contains(value) { throw ValidationError("\(name) must be between 0 and 1.") }
+            }
+            for (name, value) in [("--groups", groups), ("--nesting", nesting), ("--policy-groups", policyGroups),
+                                  ("--role-groups", roleGroups), ("--role-assignments", roleAssignments),
+                                  ("--cycles", cycles), ("--unknown-groups", unknownGroups)] {
+                if let value, value < 0 { throw ValidationError("\(name) cannot be negative.") }
+            }
+        }
+
+        static func range(_ text: String) -> ClosedRange<Int>? {
+            let parts = text.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == 2, let low = parts[0], let high = parts[1], low >= 0, low <= high else { return nil }
+            return low...high
+        }
+
+        var tenantShape: SyntheticTenant.Shape {
+            var result = SyntheticTenant.Shape.preset(shape)
+            if let nesting { result.nesting = nesting }
+            if let policyGroups { result.policyGroups = policyGroups }
+            if let guests { result.guests = guests }
+            if let synchronized { result.synchronized = synchronized }
+            if let range = directUsers.flatMap(Self.range) { result.directUsers = range }
+            if let roleGroups { result.roleGroups = roleGroups }
+            if let roleAssignments { result.roleAssignments = roleAssignments }
+            if let cycles { result.cycles = cycles }
+            if let unknownGroups { result.unknownGroups = unknownGroups }
+            return result
+        }
+
         func run() async throws {
             let start = ContinuousClock.now
-            var files = SyntheticTenant(users: users, groups: groups, policies: policies, seed: seed,
-                                        servicePrincipals: servicePrincipals).files()
+            let tenant = SyntheticTenant(users: users, groups: groups ?? max(users / 10, 4), policies: policies,
+                                         seed: seed, shape: tenantShape, servicePrincipals: servicePrincipals)
+            var files = tenant.files()
             files["breakglass.yml"] = Data(SyntheticTenant.configuration.utf8)
             try SnapshotWriter.write(files, to: URL(fileURLWithPath: out))
             let bytes = files.values.reduce(0) { $0 + $1.count }
@@ -41,19 +102,53 @@ struct BenchCommand: AsyncParsableCommand {
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Time each stage of an audit, one whatif, and simulate --all-users on a snapshot; print peak memory.",
-            discussion: "Example: breakglass bench run --snapshot /tmp/syn200k --compare-python")
+            abstract: "Time each stage of an audit, whatif and simulate --all-users on snapshots; print peak memory.",
+            discussion: """
+                Give --snapshot once per tenant (for example one of each shape): each runs in its own process, so \
+                that its peak memory is its own. The machine's load average is printed before and after, and with \
+                --compare-python, Python's json.load of the same files runs before and after the audit.
+                Example: breakglass bench run --snapshot /tmp/syn200k --compare-python
+                """)
 
-        @Option(name: .customLong("snapshot"), help: "A snapshot folder (bench generate writes one).") var snapshotPath: String
+        @Option(name: .customLong("snapshot"), help: "A snapshot folder (bench generate writes one); repeatable.")
+        var snapshotPaths: [String]
         @Option(name: .customLong("config"), help: "breakglass.yml (default: the one in the snapshot folder).") var configPath: String?
         @Option(help: "whatif evaluations to average over.") var whatifs = 2_000
         @Flag(help: "Also time Python's json.load of the same files (needs python3).") var comparePython = false
         @Flag(help: "Skip simulate --all-users.") var skipSimulate = false
 
+        func validate() throws {
+            guard !snapshotPaths.isEmpty else { throw ValidationError("Give --snapshot DIR (repeatable).") }
+            if snapshotPaths.count > 1, configPath != nil {
+                throw ValidationError("--config goes with a single --snapshot.")
+            }
+        }
+
         func run() async throws {
-            let folder = URL(fileURLWithPath: snapshotPath)
+            guard snapshotPaths.count == 1 else {
+                for path in snapshotPaths { try runInChild(path) }
+                return
+            }
+            try await measure(URL(fileURLWithPath: snapshotPaths[0]))
+        }
+
+        /// `bench run` for one snapshot in a process of its own.
+        private func runInChild(_ path: String) throws {
+            guard let executable = Bundle.main.executableURL else { throw OutputError(message: "cannot find the breakglass executable") }
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["bench", "run", "--snapshot", path, "--whatifs", String(whatifs)]
+                + (comparePython ? ["--compare-python"] : []) + (skipSimulate ? ["--skip-simulate"] : [])
+            try process.run()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw ExitCode(process.terminationStatus) }
+        }
+
+        private func measure(_ folder: URL) async throws {
             let configURL = configPath.map(URL.init(fileURLWithPath:)) ?? folder.appendingPathComponent("breakglass.yml")
             var measure = Measure()
+            let loadBefore = Measure.loadAverage()
+            let pythonBefore = comparePython ? Measure.pythonJSONLoad(folder) : nil
             let total = ContinuousClock.now
             let configuration = FileManager.default.fileExists(atPath: configURL.path) ? try Configuration.load(configURL) : Configuration()
             let snapshot = try measure.stage("read + decode snapshot") { try SnapshotReader().read(folder) }
@@ -67,18 +162,26 @@ struct BenchCommand: AsyncParsableCommand {
             }
             let auditTime = ContinuousClock.now - total
             measure.lines.append("  = audit, snapshot folder to JSON report   \(Measure.format(auditTime))  (\(findings.count) results, \(json.utf8.count / 1024) KiB)")
+            let pythonAfter = comparePython ? Measure.pythonJSONLoad(folder) : nil
 
+            let population = measure.stage("column index (closures, roles, policies)") {
+                PopulationEvaluator(evaluator: context.evaluator)
+            }
             let users = snapshot.users
             let evaluations = max(1, whatifs)
-            var decisions = 0
-            let whatifStart = ContinuousClock.now
-            for index in 0..<evaluations {
-                let user = users[(index &* 7919) % users.count]
-                let evaluation = context.evaluator.evaluate(SignInContext(userID: user.id))
-                if evaluation.decision == .block { decisions += 1 }
+            func whatif(_ name: String, _ evaluate: (SignInContext) -> Evaluation) {
+                var blocked = 0
+                let start = ContinuousClock.now
+                for index in 0..<evaluations {
+                    let user = users[(index &* 7919) % users.count]
+                    if evaluate(SignInContext(userID: user.id)).decision == .block { blocked += 1 }
+                }
+                let mean = (ContinuousClock.now - start) / evaluations
+                measure.lines.append(name.padding(42) + "\(Measure.format(mean))  (mean of \(evaluations); \(blocked) blocked)")
             }
-            let perWhatif = (ContinuousClock.now - whatifStart) / evaluations
-            measure.lines.append("whatif (one sign-in, tenant loaded)        \(Measure.format(perWhatif))  (mean of \(evaluations); \(decisions) blocked)")
+            whatif("whatif, explained (as the CLI)") { population.evaluate($0) }
+            whatif("whatif, decision only (no group list)") { population.evaluate($0, explain: false) }
+            whatif("whatif, per-user reference evaluator") { context.evaluator.evaluate($0) }
 
             // `breakglass paths` once the tenant is loaded: the analysis and its JSON (issue 15).
             let pathsStart = ContinuousClock.now
@@ -89,17 +192,33 @@ struct BenchCommand: AsyncParsableCommand {
                 + "  (\(snapshot.servicePrincipals?.count ?? 0) service principals; \(analysis.nodeCount) nodes, \(analysis.edgeCount) edges; \(analysis.paths.count) paths, \(pathsJSON.utf8.count / 1024) KiB)")
 
             if !skipSimulate {
+                // As `simulate --all-users` does once the tenant is loaded: the administrators' matrix, then coverage.
                 let start = ContinuousClock.now
-                let coverage = await Coverage(simulation: Simulation(evaluator: context.evaluator), users: users)
+                let simulation = Simulation(evaluator: context.evaluator,
+                                            emergencyAccountIDs: Set(context.resolvedAccounts.map(\.user.id)))
+                let population = PopulationEvaluator(evaluator: simulation.evaluator)
+                var admins = context.resolvedAccounts.map(\.user)
+                for admin in context.directory.activeAdministrators(at: context.now) where !admins.contains(where: { $0.id == admin.id }) {
+                    admins.append(admin)
+                }
+                let matrix = LockoutMatrix(simulation: simulation, users: admins,
+                                           priority: Set(context.resolvedAccounts.map(\.user.id)), population: population)
+                let coverage = await Coverage(simulation: simulation, users: users, population: population)
+                let blocked = Scenario.allCases.map { coverage.blockedCount(in: $0) }.reduce(0, +)
                 measure.lines.append("simulate --all-users, \(Scenario.allCases.count) scenarios".padding(42) + Measure.format(ContinuousClock.now - start))
-                measure.lines.append("  (\(users.count) users × \(Scenario.allCases.count) scenarios × \(AdminResource.allCases.count) resources; \(coverage.classCount) classes evaluated)")
+                measure.lines.append("  (\(matrix.rows.count) administrators' matrix; \(users.count) users × \(Scenario.allCases.count) scenarios × "
+                    + "\(AdminResource.allCases.count) resources: \(coverage.classCount) sign-ins in columns, \(blocked) user × scenario blocked)")
             }
             measure.lines.append("peak memory (max RSS)                      \(Measure.peakMemoryMiB()) MiB")
-            if comparePython, let python = Measure.pythonJSONLoad(folder) {
-                let ratio = Measure.seconds(python) / max(Measure.seconds(auditTime), 1e-9)
-                measure.lines.append("python3 json.load of the same files        \(Measure.format(python))  (the whole audit takes \(String(format: "%.2f", 1 / ratio))× as long)")
+            let pythons = [pythonBefore, pythonAfter].compactMap { $0 }
+            if !pythons.isEmpty {
+                let mean = pythons.map(Measure.seconds).reduce(0, +) / Double(pythons.count)
+                measure.lines.append("python3 json.load of the same files        \(pythons.map(Measure.format).joined(separator: " / "))"
+                    + "  (before / after; the audit takes \(String(format: "%.2f", Measure.seconds(auditTime) / max(mean, 1e-9)))× their mean)")
             }
-            let header = "breakglass bench — \(snapshot.users.count) users, \(snapshot.groups.count) groups, \(snapshot.policies.count) policies, \(ProcessInfo.processInfo.activeProcessorCount) cores"
+            measure.lines.append("load average (1 min) before / after       \(loadBefore) / \(Measure.loadAverage())")
+            let header = "breakglass bench — \(folder.lastPathComponent): \(snapshot.users.count) users, \(snapshot.groups.count) groups, "
+                + "\(snapshot.groupMembers.count) member files, \(snapshot.policies.count) policies, \(ProcessInfo.processInfo.activeProcessorCount) cores"
             Terminal.write(([header] + measure.lines).joined(separator: "\n"))
         }
     }
@@ -125,6 +244,12 @@ struct Measure {
         if seconds >= 1 { return String(format: "%.2f s", seconds) }
         if seconds >= 0.001 { return String(format: "%.1f ms", seconds * 1000) }
         return String(format: "%.1f µs", seconds * 1_000_000)
+    }
+
+    /// The 1-minute load average (/proc/loadavg), or "?" where there is none.
+    static func loadAverage() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "?" }
+        return String(text.split(separator: " ").first ?? "?")
     }
 
     static func peakMemoryMiB() -> Int {

@@ -49,8 +49,13 @@ struct SimulateCommand: AsyncParsableCommand {
         let admins = context.directory.activeAdministrators(at: context.now)
         for admin in admins where !users.contains(where: { $0.id == admin.id }) { users.append(admin) }
         let scenarios = self.scenarios.isEmpty ? Scenario.allCases : self.scenarios
-        let matrix = LockoutMatrix(simulation: simulation, users: users, priority: Set(emergency.map(\.id)), scenarios: scenarios)
-        let coverage = allUsers ? await Coverage(simulation: simulation, users: context.directory.users, scenarios: scenarios) : nil
+        // Columns: every administrator, and with --all-users every user, evaluated as set algebra over bitsets.
+        let population = PopulationEvaluator(evaluator: simulation.evaluator)
+        let matrix = LockoutMatrix(simulation: simulation, users: users, priority: Set(emergency.map(\.id)), scenarios: scenarios,
+                                   population: population)
+        let coverage = allUsers
+            ? await Coverage(simulation: simulation, users: context.directory.users, scenarios: scenarios, population: population)
+            : nil
         // What an attacker holding none of the disabled administrators could still do to the emergency accounts.
         let remaining = scenarios.contains(.adminCompromise)
             ? TierZeroAnalysis(directory: context.directory, emergencyAccounts: emergency.map(\.id),

@@ -86,7 +86,8 @@ struct WhatIfCommand: AsyncParsableCommand {
         } catch let invalid as SignInRequest.Invalid {
             throw UsageError(invalid.description)
         }
-        let evaluation = context.evaluator.evaluate(signIn)
+        // Group membership from the column index: no group list is walked for the decision.
+        let evaluation = PopulationEvaluator(evaluator: context.evaluator).evaluate(signIn)
         switch format {
         case .json: Terminal.write(try WhatIfOutput.json(evaluation, pretty: true))
         case .text: Terminal.write(WhatIfOutput.text(user: user, context: signIn, evaluation: evaluation, evaluator: context.evaluator,
@@ -110,11 +111,12 @@ struct WhatIfCommand: AsyncParsableCommand {
 
     private func runBatch(_ path: String, context: TenantContext) throws {
         let decoder = JSONDecoder()
+        let population = PopulationEvaluator(evaluator: context.evaluator)
         for (number, text) in try Self.batchLines(path) {
             do {
                 let request = try decoder.decode(SignInRequest.self, from: Data(text.utf8))
                 let (signIn, _) = try request.resolve(in: context.directory)
-                let evaluation = context.evaluator.evaluate(signIn)
+                let evaluation = population.evaluate(signIn)
                 Terminal.write(try WhatIfOutput.json(evaluation, pretty: false))
             } catch {
                 let message: String

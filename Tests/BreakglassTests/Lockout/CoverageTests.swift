@@ -3,17 +3,35 @@ import EntraModel
 import Foundation
 import Testing
 
+@testable import Bench
 @testable import Lockout
 @testable import Posture
 
-@Suite("Coverage by audience classes answers exactly as evaluating every user")
+@Suite("Coverage in columns answers exactly as simulating every user")
 struct CoverageTests {
     static func tenants() throws -> [(String, TenantContext)] {
         let demo = try DemoTenant.snapshot()
-        return [
+        var cycles = SyntheticTenant.Shape.harsh
+        cycles.policyGroups = 20
+        cycles.roleGroups = 3
+        cycles.cycles = 3
+        cycles.unknownGroups = 2
+        let synthetic = try [
+            ("default", SyntheticTenant(users: 150, groups: 30, policies: 30, seed: 7)),
+            ("harsh with cycles and unknown members", SyntheticTenant(users: 150, groups: 40, policies: 30, seed: 8, shape: cycles)),
+        ].map { name, tenant in
+            let snapshot = try SnapshotReader().read(from: MemorySource(tenant.files()))
+            return (name, TenantContext(snapshot: snapshot, configuration: Configuration(), now: snapshot.capturedAt ?? Date()))
+        }
+        // The column engine's tenants with roles security defaults do not count, a custom role, a certificate
+        // binding and a terms-of-use-only policy; one with security defaults on.
+        let columns = try PopulationEvaluatorTests.tenants().filter { ["default 1", "harsh 2"].contains($0.name) }.map {
+            ($0.name, TenantContext(snapshot: $0.snapshot, configuration: Configuration(), now: $0.snapshot.capturedAt ?? Date()))
+        }
+        return columns + [
             ("good", try Fixture.context("good")), ("bad", try Fixture.context("bad")),
             ("demo", TenantContext(snapshot: demo, configuration: try DemoTenant.configuration(), now: demo.capturedAt ?? Date())),
-        ]
+        ] + synthetic
     }
 
     @Test func classesGiveTheSameAnswerAsEveryUser() async throws {
@@ -21,7 +39,6 @@ struct CoverageTests {
             let simulation = Simulation(evaluator: context.evaluator)
             let users = context.directory.users
             let coverage = await Coverage(simulation: simulation, users: users)
-            #expect(coverage.classCount <= users.count)
             for scenario in Scenario.allCases {
                 var expected: [String: [String]] = [:]
                 for user in users where user.accountEnabled != false {
@@ -30,7 +47,23 @@ struct CoverageTests {
                 }
                 let actual = Dictionary(uniqueKeysWithValues: coverage.blocked(in: scenario).map { ($0.user.id, $0.resources) })
                 #expect(actual == expected, "\(name) \(scenario.rawValue)")
+                #expect(coverage.blockedCount(in: scenario) == expected.count)
             }
+            var open: [String: [String]] = [:]
+            let untrusted = simulation.context(for: users[0], scenario: .untrustedNetwork, resource: .azurePortal).0
+            for user in users where user.accountEnabled != false {
+                let aliases = Coverage.gapResources.filter { alias, id in
+                    // The password and terms of use: open when nothing else is asked.
+                    let context = SignInContext(userID: user.id, resource: id, clientApp: "browser", platform: "windows",
+                                                ipAddress: untrusted?.ipAddress, country: untrusted?.country,
+                                                device: .unregistered, capabilities: [.termsOfUse])
+                    let evaluation = simulation.evaluator.evaluate(context)
+                    return evaluation.decision != .block
+                        && evaluation.requiredControls.allSatisfy { $0.hasPrefix("termsOfUse:") }
+                }.map(\.alias)
+                if !aliases.isEmpty { open[user.id] = aliases }
+            }
+            #expect(Dictionary(uniqueKeysWithValues: coverage.passwordOnly.map { ($0.user.id, $0.resources) }) == open, "\(name)")
         }
     }
 

@@ -1,0 +1,297 @@
+import Foundation
+
+/// Group membership as numbers: users by their position in `snapshot.users`, groups by a dense group number, and
+/// the member lists as flat arrays. Built once per `Directory`; every walk over groups (a user's groups, a group's
+/// users, the groups below a group whose members are unknown) runs here over integers, and a group's transitive
+/// users come out as a `Bitset` over user positions.
+///
+/// Membership follows the member files literally, as `Directory.transitiveGroups` always has: an object is in a
+/// group when the group's file lists its id (whatever `@odata.type` says), and in every group that lists a group it
+/// is in. Cycles end a walk; they never loop.
+public struct MembershipIndex: Sendable {
+    /// Users in the snapshot (positions `0..<userCount`).
+    public let userCount: Int
+    /// Normalized id of each group number: every group in groups.json, with a member file, or listed as a group.
+    let groupIDs: [String]
+    let groupNumbers: [String: Int32]
+    /// Whether the snapshot holds the group's member file.
+    let hasMembers: [Bool]
+    /// Listed in groups.json.
+    let isListed: [Bool]
+    /// Members of each group that are groups (any entry whose id is a group number), in file order.
+    let childGroups: CompactLists
+    /// Whether each entry of `childGroups` counts as a nested group for unknown membership: `@odata.type` group, or
+    /// no type and listed in groups.json (as `UserCondition` has always read it).
+    let childIsTyped: [Bool]
+    /// Members of each group that are users (positions), in file order.
+    let directUsers: CompactLists
+    /// The groups listing each group, and each user.
+    let parentGroups: CompactLists
+    let userGroups: CompactLists
+    /// Groups listing ids that are neither users nor groups of the snapshot (devices, users not exported).
+    let otherParents: [String: [Int32]]
+    /// Some typed nested group has no member file: only then can a group's unknown membership be non-empty below it.
+    let hasUnknownNested: Bool
+
+    /// `userPositions` maps a normalized user id to its position (the first, for ids listed twice).
+    init(_ snapshot: Snapshot, userPositions: [String: Int], listedGroups: [String: Int]) {
+        userCount = snapshot.users.count
+        var groupIDs: [String] = []
+        var numbers: [String: Int32] = [:]
+        numbers.reserveCapacity(snapshot.groups.count + snapshot.groupMembers.count)
+        func number(_ id: String) -> Int32 {
+            if let existing = numbers[id] { return existing }
+            let new = Int32(groupIDs.count)
+            groupIDs.append(id)
+            numbers[id] = new
+            return new
+        }
+        for group in snapshot.groups { _ = number(Directory.normalized(group.id)) }
+        // Member files in a stable order: the same snapshot always numbers its groups the same way.
+        let files = snapshot.groupMembers.map { (Directory.normalized($0.key), $0.value) }.sorted { $0.0 < $1.0 }
+        for (id, _) in files { _ = number(id) }
+        var entries: [(owner: Int32, members: [DirectoryObjectReference])] = []
+        entries.reserveCapacity(files.count)
+        var normalizedMembers: [[String]] = []
+        normalizedMembers.reserveCapacity(files.count)
+        for (id, members) in files {
+            let ids = members.map { Directory.normalized($0.id) }
+            for (member, memberID) in zip(members, ids) where member.kind == .group { _ = number(memberID) }
+            entries.append((number(id), members))
+            normalizedMembers.append(ids)
+        }
+        let groupCount = groupIDs.count
+        var hasMembers = [Bool](repeating: false, count: groupCount)
+        var children = [[Int32]](repeating: [], count: groupCount)
+        var typed = [[Bool]](repeating: [], count: groupCount)
+        var users = [[Int32]](repeating: [], count: groupCount)
+        var parents = [[Int32]](repeating: [], count: groupCount)
+        var userMemberships: [(list: Int32, value: Int32)] = []  // (user, group)
+        var others: [String: [Int32]] = [:]
+        for ((owner, members), ids) in zip(entries, normalizedMembers) {
+            hasMembers[Int(owner)] = true
+            for (member, memberID) in zip(members, ids) {
+                var known = false
+                if let position = userPositions[memberID] {
+                    users[Int(owner)].append(Int32(position))
+                    userMemberships.append((Int32(position), owner))
+                    known = true
+                }
+                if let child = numbers[memberID] {
+                    children[Int(owner)].append(child)
+                    typed[Int(owner)].append(
+                        member.kind == .group || (member.kind == .unknown && listedGroups[memberID] != nil))
+                    parents[Int(child)].append(owner)
+                    known = true
+                }
+                if !known { others[memberID, default: []].append(owner) }
+            }
+        }
+        var listed = [Bool](repeating: false, count: groupCount)
+        for (id, _) in listedGroups { if let group = numbers[id] { listed[Int(group)] = true } }
+        self.groupIDs = groupIDs
+        groupNumbers = numbers
+        self.hasMembers = hasMembers
+        isListed = listed
+        childGroups = CompactLists(children)
+        childIsTyped = typed.flatMap { $0 }
+        directUsers = CompactLists(users)
+        parentGroups = CompactLists(parents)
+        userGroups = CompactLists(userMemberships, count: snapshot.users.count)
+        otherParents = others
+        var unknownNested = false
+        for (owner, _) in entries where !unknownNested {
+            let range = childGroups.range(of: Int(owner))
+            for slot in range where childIsTyped[slot] && !hasMembers[Int(childGroups.values[slot])] {
+                unknownNested = true
+                break
+            }
+        }
+        hasUnknownNested = unknownNested
+    }
+
+    public var groupCount: Int { groupIDs.count }
+
+    /// The group's number, when the snapshot knows the group.
+    public func groupNumber(_ id: String) -> Int? { groupNumbers[Directory.normalized(id)].map(Int.init) }
+
+    public func groupID(_ number: Int) -> String { groupIDs[number] }
+
+    // MARK: Upwards: the groups of an object
+
+    /// The groups whose member files list the object (a user position, a group number, or another id).
+    func directGroups(of id: String, userPosition: Int?) -> [Int32] {
+        var result: [Int32] = []
+        if let userPosition { result += userGroups[userPosition] }
+        if let group = groupNumbers[id] { result += parentGroups[Int(group)] }
+        if let other = otherParents[id] { result += other }
+        return result
+    }
+
+    /// Every group the object is in, directly or nested, each with the group below it on the way to the object
+    /// (`-1`: a direct membership), as an array by group number (`-2`: not a member). One walk, visiting each group
+    /// once.
+    public func ancestry(of id: String, userPosition: Int?) -> Ancestry {
+        var below = [Int32](repeating: -2, count: groupCount)
+        var stack: [(group: Int32, via: Int32)] = directGroups(of: id, userPosition: userPosition).map { ($0, -1) }
+        var count = 0
+        while let (group, via) = stack.popLast() {
+            guard below[Int(group)] == -2 else { continue }
+            below[Int(group)] = via
+            count += 1
+            for parent in parentGroups[Int(group)] where below[Int(parent)] == -2 { stack.append((parent, group)) }
+        }
+        return Ancestry(index: self, below: below, count: count)
+    }
+
+    /// The groups an object is in, with the path down to it.
+    public struct Ancestry: Sendable {
+        let index: MembershipIndex
+        let below: [Int32]
+        public let count: Int
+
+        public func contains(_ group: Int) -> Bool { group >= 0 && group < below.count && below[group] != -2 }
+
+        public func contains(groupID id: String) -> Bool { index.groupNumber(id).map(contains) ?? false }
+
+        /// The groups between `group` and the object, outermost first (empty for a direct membership).
+        public func path(below groupID: String) -> [String] {
+            guard let group = index.groupNumber(groupID), contains(group) else { return [] }
+            var chain: [String] = []
+            var current = below[group]
+            while current >= 0, chain.count < count {
+                chain.append(index.groupIDs[Int(current)])
+                current = below[Int(current)]
+            }
+            return chain
+        }
+
+        /// The group ids, in no particular order.
+        public var groupIDs: [String] {
+            below.indices.compactMap { below[$0] == -2 ? nil : index.groupIDs[$0] }
+        }
+    }
+
+    // MARK: Downwards: the users of a group
+
+    /// The transitive users of each group (a user in a nested group is in the group), by normalized group id; a
+    /// group the snapshot does not know has none. Closures are memoised: groups are done descendants first, and a
+    /// walk that meets a finished group adds its users and skips everything below it. Cycles are walked once.
+    public func transitiveUsers(ofGroups ids: [String]) -> [String: Bitset] {
+        let wanted = Set(ids.map(Directory.normalized))
+        let targets = wanted.compactMap { groupNumbers[$0] }
+        var result: [String: Bitset] = [:]
+        for id in wanted where groupNumbers[id] == nil { result[id] = Bitset(capacity: userCount) }
+        var isTarget = [Bool](repeating: false, count: groupCount)
+        for target in targets { isTarget[Int(target)] = true }
+
+        // Targets in post-order of a walk down from all of them: in a DAG, a group after every target below it.
+        var order: [Int32] = []
+        var state = [UInt8](repeating: 0, count: groupCount)  // 0 new, 1 on the stack, 2 done
+        for root in targets.sorted() where state[Int(root)] == 0 {
+            var stack: [(group: Int32, next: Int)] = [(root, childGroups.range(of: Int(root)).lowerBound)]
+            state[Int(root)] = 1
+            while let top = stack.last {
+                let range = childGroups.range(of: Int(top.group))
+                if top.next < range.upperBound {
+                    stack[stack.count - 1].next += 1
+                    let child = childGroups.values[top.next]
+                    if state[Int(child)] == 0 {
+                        state[Int(child)] = 1
+                        stack.append((child, childGroups.range(of: Int(child)).lowerBound))
+                    }
+                } else {
+                    stack.removeLast()
+                    state[Int(top.group)] = 2
+                    if isTarget[Int(top.group)] { order.append(top.group) }
+                }
+            }
+        }
+
+        var finished: [Int32: (users: Bitset, groups: Bitset)] = [:]
+        var stack: [Int32] = []
+        for target in order {
+            var users = Bitset(capacity: userCount)
+            var reached = Bitset(capacity: groupCount)
+            reached.insert(Int(target))
+            stack.append(target)
+            while let group = stack.popLast() {
+                if group != target, let done = finished[group] {
+                    users.formUnion(done.users)
+                    reached.formUnion(done.groups)
+                    continue
+                }
+                for user in directUsers[Int(group)] { users.insert(Int(user)) }
+                for child in childGroups[Int(group)] where !reached.contains(Int(child)) {
+                    reached.insert(Int(child))
+                    stack.append(child)
+                }
+            }
+            finished[target] = (users, reached)
+            result[groupIDs[Int(target)]] = users
+        }
+        return result
+    }
+
+    /// The group and the groups nested in it (by `@odata.type` group, or untyped and in groups.json) whose member
+    /// files the snapshot does not hold, in walk order.
+    public func groupsWithUnknownMembers(under id: String) -> [String] {
+        let normalized = Directory.normalized(id)
+        guard let start = groupNumbers[normalized] else { return [normalized] }
+        guard hasMembers[Int(start)] else { return [normalized] }
+        guard hasUnknownNested else { return [] }
+        var unknown: [String] = []
+        var seen = Bitset(capacity: groupCount)
+        var stack = [start]
+        while let group = stack.popLast() {
+            guard !seen.contains(Int(group)) else { continue }
+            seen.insert(Int(group))
+            guard hasMembers[Int(group)] else {
+                unknown.append(groupIDs[Int(group)])
+                continue
+            }
+            let range = childGroups.range(of: Int(group))
+            for slot in range where childIsTyped[slot] { stack.append(childGroups.values[slot]) }
+        }
+        return unknown
+    }
+}
+
+/// Lists of integers stored end to end: one allocation for all of them, read by index.
+struct CompactLists: Sendable {
+    let starts: [Int]
+    let values: [Int32]
+
+    init(_ lists: [[Int32]]) {
+        var starts = [Int]()
+        starts.reserveCapacity(lists.count + 1)
+        var values = [Int32]()
+        values.reserveCapacity(lists.reduce(0) { $0 + $1.count })
+        for list in lists {
+            starts.append(values.count)
+            values += list
+        }
+        starts.append(values.count)
+        self.starts = starts
+        self.values = values
+    }
+
+    /// Lists `0..<count` from (list, value) pairs, each list's values in the pairs' order.
+    init(_ pairs: [(list: Int32, value: Int32)], count: Int) {
+        var starts = [Int](repeating: 0, count: count + 1)
+        for pair in pairs { starts[Int(pair.list) + 1] += 1 }
+        for list in 0..<count { starts[list + 1] += starts[list] }
+        var next = starts
+        var values = [Int32](repeating: 0, count: pairs.count)
+        for pair in pairs {
+            values[next[Int(pair.list)]] = pair.value
+            next[Int(pair.list)] += 1
+        }
+        self.starts = starts
+        self.values = values
+    }
+
+    func range(of list: Int) -> Range<Int> { starts[list]..<starts[list + 1] }
+
+    subscript(list: Int) -> ArraySlice<Int32> { values[range(of: list)] }
+}
