@@ -19,6 +19,18 @@ public enum RotationPlanner {
         if !context.isEmergencyAccount(user.id) {
             notes.append("\(user.name) is not a declared emergency account in breakglass.yml.")
         }
+        // Learn, "Restricted management administrative units in Microsoft Entra ID": administrators and apps assigned
+        // at tenant scope cannot change a member of such a unit, and no role assignable at a unit's scope may reset a
+        // Global Administrator's password (Limitations): the reset below is refused (403) unless the account leaves
+        // the unit first.
+        let units = context.snapshot.administrativeUnits ?? []
+        for unit in units where unit.isMemberManagementRestricted == true {
+            let members = context.snapshot.administrativeUnitMembers[unit.id.lowercased()] ?? []
+            guard members.contains(where: { $0.id.lowercased() == user.id.lowercased() }) else { continue }
+            notes.append("\(user.name) is a member of the restricted-management administrative unit '\(unit.displayName ?? unit.id)' (\(unit.id)): "
+                + "no role or app assigned at tenant scope can reset its password. Take the account out of the unit for the reset (a "
+                + "Privileged Role Administrator can) and put it back after; otherwise apply stops at this step with 403.")
+        }
         let changed = user.lastPasswordChangeDateTime.map(PlanClock.text) ?? "never"
         // Learn: user-update (passwordProfile). Least privilege: User-PasswordProfile.ReadWrite.All, and the caller
         // (the signed-in approver, or the app) must hold Privileged Authentication Administrator to reset a Global
