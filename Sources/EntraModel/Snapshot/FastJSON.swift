@@ -194,6 +194,29 @@ struct FastJSON {
     }
 
     /// Calls `body` for each element of an array; `body` must consume the element.
+    /// A whole Graph list document: a bare array, or an object whose `value` is the array (other keys skipped), and
+    /// nothing after it. `element` reads one item; false anywhere means the document is not one this reader handles.
+    mutating func graphList(_ element: (inout FastJSON) -> Bool) -> Bool {
+        switch peek() {
+        case 0x5B:
+            guard array(element) else { return false }
+        case 0x7B:
+            var sawValue = false
+            let ok = object { json, key in
+                if json.equals(key, "value") {
+                    sawValue = true
+                    return json.array(element)
+                }
+                return json.skipValue()
+            }
+            guard ok, sawValue else { return false }
+        default:
+            return false
+        }
+        skipWhitespace()
+        return atEnd
+    }
+
     mutating func array(_ body: (inout FastJSON) -> Bool) -> Bool {
         guard consume(0x5B) else { return false }
         if consume(0x5D) { return true }

@@ -16,24 +16,7 @@ enum FastUserDecoder {
                 users.append(user)
                 return true
             }
-            switch json.peek() {
-            case 0x5B:
-                guard json.array(element) else { return nil }
-            case 0x7B:
-                var sawValue = false
-                let ok = json.object { json, key in
-                    if json.equals(key, "value") {
-                        sawValue = true
-                        return json.array(element)
-                    }
-                    return json.skipValue()
-                }
-                guard ok, sawValue else { return nil }
-            default:
-                return nil
-            }
-            json.skipWhitespace()
-            return json.atEnd ? users : nil
+            return json.graphList(element) ? users : nil
         }
     }
 
