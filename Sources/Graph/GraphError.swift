@@ -98,11 +98,11 @@ public enum GraphPermissions {
             ("/identity/conditionalaccess/policies", "Policy.Read.All and Policy.ReadWrite.ConditionalAccess"),
             ("/rolemanagement/directory/roleassignments", "RoleManagement.ReadWrite.Directory"),
             // Learn: directory-post-administrativeunits, administrativeunit-post-members (before the groups' $ref).
-            ("/administrativeunits", "AdministrativeUnit.ReadWrite.All"),
+            ("/administrativeunits", "AdministrativeUnit.ReadWrite.All (a signed-in person also needs Privileged Role Administrator)"),
             ("/members/$ref", "GroupMember.ReadWrite.All (and RoleManagement.ReadWrite.Directory for a role-assignable group)"),
             ("/groups", "Group.ReadWrite.All and RoleManagement.ReadWrite.Directory (role-assignable group)"),
             ("/secrets/", "Key Vault secrets/set (Key Vault Secrets Officer)"),
-            ("/users/", "User-PasswordProfile.ReadWrite.All, with Privileged Authentication Administrator for an administrator's password"),
+            ("/users/", "User-PasswordProfile.ReadWrite.All, with Privileged Authentication Administrator for an administrator's password; a member of a restricted-management administrative unit cannot be changed from tenant scope at all"),
             ("/users", "User.ReadWrite.All"),
             ("/deployments/", "an Azure role that can deploy the resources (Monitoring Contributor on the resource group; for the diagnostic setting, Security Administrator or Global Administrator at tenant scope)"),
         ]

@@ -53,7 +53,10 @@ extension GraphEmulator {
             case .expired: return Self.oauthError(400, "expired_token", "AADSTS70020: The provided value for the input parameter 'device_code' is not valid. This device code has expired.")
             case .pending: return Self.oauthError(400, "authorization_pending", "AADSTS70016: OAuth 2.0 device flow error. Authorization is pending.")
             case .slowDown: return Self.oauthError(400, "slow_down", "Polling too fast.")
-            case .signedIn: return await issue(options.delegatedGrant)
+            case .signedIn:
+                var grant = options.delegatedGrant
+                grant.isDelegated = true
+                return await issue(grant)
             }
         default:
             return Self.oauthError(400, "unsupported_grant_type", "AADSTS70003: The app requested an unsupported grant type.")

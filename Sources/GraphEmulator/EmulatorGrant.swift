@@ -6,6 +6,9 @@ public struct EmulatorGrant: Sendable, Hashable {
     public var permissions: Set<String>
     /// Role template ids: the app's service principal (application) or the signed-in person (delegated).
     public var roles: Set<String>
+    /// A person signed in (device code): Graph then also checks the person's Entra roles where Learn says "in
+    /// delegated scenarios". The emulator sets it when it issues a delegated token.
+    public var isDelegated = false
 
     public init(permissions: Set<String>, roles: Set<String> = []) {
         self.permissions = permissions
@@ -34,6 +37,9 @@ public enum EntraRole {
     /// Authentication Administrator or a Global Administrator can reset a Global Administrator's password.
     static let canResetAnyPassword: Set<String> = [globalAdministrator, privilegedAuthenticationAdministrator]
     /// …and these also reset the passwords of users who hold no administrator role.
+    /// Learn, administrativeunit-post-members and administrativeunit-delete-members: in delegated scenarios the
+    /// signed-in person needs at least Privileged Role Administrator to change a unit's members.
+    static let canManageUnitMembers: Set<String> = [globalAdministrator, privilegedRoleAdministrator]
     static let canResetNonAdminPassword: Set<String> = canResetAnyPassword.union([
         userAdministrator, helpdeskAdministrator, passwordAdministrator, authenticationAdministrator,
     ])

@@ -61,6 +61,7 @@ public struct EmulatorServer: Sendable {
         router.post("**", use: handler)
         router.put("**", use: handler)
         router.patch("**", use: handler)
+        router.delete("**", use: handler)
         return router
     }
 

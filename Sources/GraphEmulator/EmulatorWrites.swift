@@ -79,6 +79,15 @@ actor EmulatorWrites {
             return createAdministrativeUnit(body, grant: grant)
         case ("POST", 5) where Array(lower.prefix(2)) == ["directory", "administrativeunits"] && lower[3] == "members" && lower[4] == "$ref":
             return addAdministrativeUnitMember(unit: parts[2], body, grant: grant)
+        case ("DELETE", 6) where Array(lower.prefix(2)) == ["directory", "administrativeunits"] && lower[3] == "members" && lower[5] == "$ref":
+            return removeAdministrativeUnitMember(unit: parts[2], member: parts[4], grant: grant)
+        case ("DELETE", 5) where Array(lower.prefix(2)) == ["directory", "administrativeunits"] && lower[3] == "members":
+            // Without /$ref Graph deletes the member object itself when the caller may manage it, else 403 (Learn:
+            // administrativeunit-delete-members). breakglass never sends this; a restricted unit's member is never
+            // manageable from tenant scope, so the emulator answers 403 for it and refuses the rest.
+            return restrictedUnits(holding: parts[4]).isEmpty
+                ? .graphError(400, "BadRequest", "Unsupported request: deleting a directory object through an administrative unit")
+                : Self.denied
         case ("POST", 3) where lower == ["rolemanagement", "directory", "roleassignments"]:
             return assignRole(body, grant: grant)
         case ("PATCH", 4) where Array(lower.prefix(3)) == ["identity", "conditionalaccess", "policies"]:
@@ -188,6 +197,11 @@ actor EmulatorWrites {
         }
         let others = body.keys.filter { $0 != "passwordProfile" }
         if !others.isEmpty, !grant.hasAny(["User.ReadWrite.All", "Directory.ReadWrite.All"]) { return Self.denied }
+        // Learn, "Restricted management administrative units" (admin-units-restricted-management): administrators and
+        // apps assigned at tenant scope — Global Administrators included — cannot change a member's properties or
+        // reset its password; only those assigned at the unit's scope can, and no role there may reset a Global
+        // Administrator's password. The emulator knows no unit-scoped assignments: every such change is refused.
+        if !restrictedUnits(holding: id).isEmpty { return Self.denied }
         var user = users[index]
         if let profile = body["passwordProfile"] as? [String: Any] {
             guard grant.hasAny(["User-PasswordProfile.ReadWrite.All", "Directory.AccessAsUser.All"]) else { return Self.denied }
@@ -268,70 +282,6 @@ actor EmulatorWrites {
             return Self.badRequest("Groups cannot be nested in a group that can be assigned to roles.")
         }
         let name = "\(SnapshotFile.groupMembers.rawValue)/\(groupID)"
-        let members = list(name)
-        if members.contains(where: { ($0["id"] as? String)?.lowercased() == id }) {
-            return Self.badRequest("One or more added object references already exist for the following modified properties: 'members'.")
-        }
-        lists[name] = members + [["@odata.type": isUser ? "#microsoft.graph.user" : "#microsoft.graph.group", "id": id]]
-        return EmulatorResponse(status: 204, headers: [:], body: Data())
-    }
-
-    /// `POST /directory/administrativeUnits` (Learn: directory-post-administrativeunits, v1.0): AdministrativeUnit.ReadWrite.All
-    /// (no higher permission); `displayName` is required; `isMemberManagementRestricted` is kept as sent (null when
-    /// not sent, which Graph treats as false) and can never change afterwards.
-    private func createAdministrativeUnit(_ body: [String: Any], grant: EmulatorGrant) -> EmulatorResponse {
-        guard grant.has("AdministrativeUnit.ReadWrite.All") else { return Self.denied }
-        guard let displayName = body["displayName"] as? String, !displayName.isEmpty else {
-            return Self.badRequest("Property displayName is missing.")
-        }
-        if let restricted = body["isMemberManagementRestricted"], !(restricted is NSNull), !(restricted is Bool) {
-            return Self.badRequest("Property isMemberManagementRestricted has an invalid value.")
-        }
-        let restricted = body["isMemberManagementRestricted"] as? Bool
-        let membershipType = body["membershipType"] as? String
-        if restricted == true, membershipType?.lowercased() == "dynamic" {
-            return Self.badRequest("A restricted management administrative unit cannot have dynamic membership.")
-        }
-        let id = UUID().uuidString.lowercased()
-        let unit: [String: Any] = [
-            "id": id, "deletedDateTime": NSNull(), "displayName": displayName, "description": body["description"] ?? NSNull(),
-            "isMemberManagementRestricted": restricted.map { $0 as Any } ?? NSNull(),
-            "membershipType": body["membershipType"] ?? NSNull(), "membershipRule": body["membershipRule"] ?? NSNull(),
-            "membershipRuleProcessingState": body["membershipRuleProcessingState"] ?? NSNull(),
-            "visibility": body["visibility"] ?? NSNull(),
-        ]
-        lists[SnapshotFile.administrativeUnits.rawValue] = list(SnapshotFile.administrativeUnits.rawValue) + [unit]
-        lists["\(SnapshotFile.administrativeUnitMembers.rawValue)/\(id)"] = []
-        var answer = unit
-        answer["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#directory/administrativeUnits/$entity"
-        return .json(201, answer)
-    }
-
-    /// `POST /directory/administrativeUnits/{id}/members/$ref` with `{"@odata.id": ".../directoryObjects/{id}"}`
-    /// (Learn: administrativeunit-post-members, v1.0): AdministrativeUnit.ReadWrite.All. A restricted-management unit
-    /// holds users, devices and security groups only (Learn: admin-units-restricted-management, "What objects can be
-    /// members?"). An existing member answers 400, as a group's members do.
-    private func addAdministrativeUnitMember(unit key: String, _ body: [String: Any], grant: EmulatorGrant) -> EmulatorResponse {
-        guard grant.has("AdministrativeUnit.ReadWrite.All") else { return Self.denied }
-        guard let unit = list(SnapshotFile.administrativeUnits.rawValue).first(where: { ($0["id"] as? String)?.lowercased() == key.lowercased() }),
-            let unitID = (unit["id"] as? String)?.lowercased()
-        else { return .graphError(404, "Request_ResourceNotFound", "Resource '\(key)' does not exist or one of its queried reference-property objects are not present.") }
-        guard let reference = body["@odata.id"] as? String, let memberID = reference.split(separator: "/").last.map(String.init),
-            reference.lowercased().contains("/directoryobjects/") || reference.lowercased().contains("/users/")
-                || reference.lowercased().contains("/groups/")
-        else { return Self.badRequest("Invalid object identifier in @odata.id.") }
-        let id = memberID.lowercased()
-        let isUser = list(SnapshotFile.users.rawValue).contains { ($0["id"] as? String)?.lowercased() == id }
-        let group = list(SnapshotFile.groups.rawValue).first { ($0["id"] as? String)?.lowercased() == id }
-        guard isUser || group != nil else {
-            return .graphError(404, "Request_ResourceNotFound", "Resource '\(memberID)' does not exist or one of its queried reference-property objects are not present.")
-        }
-        if let group, unit["isMemberManagementRestricted"] as? Bool == true,
-            group["securityEnabled"] as? Bool != true || group["mailEnabled"] as? Bool == true
-                || (group["groupTypes"] as? [String] ?? []).contains("Unified") {
-            return Self.badRequest("Only security groups that are not mail-enabled can be added to a restricted management administrative unit.")
-        }
-        let name = "\(SnapshotFile.administrativeUnitMembers.rawValue)/\(unitID)"
         let members = list(name)
         if members.contains(where: { ($0["id"] as? String)?.lowercased() == id }) {
             return Self.badRequest("One or more added object references already exist for the following modified properties: 'members'.")

@@ -95,7 +95,7 @@ public struct GraphEmulator: Sendable {
         let lowerPath = request.path.lowercased()
         let isARM = lowerPath.hasPrefix("/providers/") || lowerPath.hasPrefix("/subscriptions")
         let isKeyVault = lowerPath.hasPrefix("/secrets/")
-        let isWrite = ["POST", "PATCH", "PUT"].contains(request.method)
+        let isWrite = ["POST", "PATCH", "PUT", "DELETE"].contains(request.method)
         guard request.method == "GET" || isWrite, let version = parts.first,
               version == "v1.0" || version == "beta" || isARM || isKeyVault else {
             return .graphError(400, "BadRequest", "Unsupported request: \(request.method) \(request.path)")

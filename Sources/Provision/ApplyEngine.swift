@@ -98,8 +98,15 @@ public struct ApplyEngine: Sendable {
                 continue
             }
             context.progress("[\(index + 1)/\(plan.steps.count)] \(step.what)")
-            let result = try await perform(step, previous: previous, outputs: outputs, journal: &journal,
+            let result: StepResult
+            do {
+                result = try await perform(step, previous: previous, outputs: outputs, journal: &journal,
                                            journalPath: journalPath, report: &report)
+            } catch {
+                // An account taken out of its restricted-management unit for this change goes back in now.
+                await restoreUnitMemberships(outputs: outputs, journal: &journal, journalPath: journalPath)
+                throw error
+            }
             outputs.merge(result.outputs) { _, new in new }
             journal.record(Journal.Entry(step: step.id, status: result.status, at: PlanClock.text(context.now()),
                                          outputs: result.outputs, shareSet: result.shareSet, passwordChangedBefore: nil,
@@ -234,37 +241,11 @@ public struct ApplyEngine: Sendable {
             _ = try await send(step.request, outputs: outputs, step: step)
             return StepResult(status: .done, message: "policy \(policyID) now excludes group \(group)")
         case .createAdministrativeUnit:
-            let name = step.parameters["administrativeUnitName"] ?? ""
-            let found = try await objects("/directory/administrativeUnits", filter: "displayName eq '\(Self.quoted(name))'",
-                                          select: ["id", "displayName", "isMemberManagementRestricted"])
-                .filter { $0["isMemberManagementRestricted"] == JSONValue.bool(true) }
-            if found.count > 1 {
-                throw ProvisionError.unsafe(step: step.id, reason: "\(found.count) restricted-management units are named '\(name)'; remove the extra ones")
-            }
-            if let unit = found.first, let id = unit["id"]?.stringValue {
-                guard previous != nil else {
-                    throw ProvisionError.unsafe(step: step.id, reason: "a restricted-management unit named '\(name)' appeared that this plan did not create")
-                }
-                return StepResult(status: .done, outputs: [PlanPlaceholder.administrativeUnit: id.lowercased()],
-                                  message: "administrative unit '\(name)' found (id \(id)): created by the interrupted run")
-            }
-            try started(step, journal: &journal, journalPath: journalPath)
-            let response = try await send(step.request, outputs: outputs, step: step)
-            guard let id = Self.field("id", in: response.body) else {
-                throw ProvisionError.stepFailed(step: step.id, reason: "Graph's answer has no id")
-            }
-            return StepResult(status: .done, outputs: [PlanPlaceholder.administrativeUnit: id.lowercased()],
-                              message: "created restricted-management administrative unit '\(name)' (id \(id))")
+            return try await createAdministrativeUnit(step, previous: previous, outputs: outputs, journal: &journal, journalPath: journalPath)
         case .addAdministrativeUnitMember:
-            let user = try resolved(PlanPlaceholder.user(step.parameters["upn"] ?? ""), outputs: outputs, step: step)
-            let unit = try resolvedPath(step.request.path, outputs: outputs, step: step).split(separator: "/")[2]
-            let members = try await objects("/directory/administrativeUnits/\(unit)/members", filter: nil, select: ["id"])
-            if members.contains(where: { $0["id"]?.stringValue?.lowercased() == user }) {
-                return StepResult(status: .skipped, message: "\(step.parameters["upn"] ?? user) is already in the unit")
-            }
-            try started(step, journal: &journal, journalPath: journalPath)
-            _ = try await send(step.request, outputs: outputs, step: step)
-            return StepResult(status: .done, message: "added \(step.parameters["upn"] ?? user) to administrative unit \(unit)")
+            return try await addAdministrativeUnitMember(step, outputs: outputs, journal: &journal, journalPath: journalPath)
+        case .removeAdministrativeUnitMember:
+            return try await removeAdministrativeUnitMember(step, outputs: outputs, journal: &journal, journalPath: journalPath)
         case .setPasswordNeverExpires, .deployDiagnosticSetting, .deployAlertRules:
             // PATCH and PUT of a whole deployment set state: sending them again is harmless.
             try started(step, journal: &journal, journalPath: journalPath)

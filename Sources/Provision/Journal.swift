@@ -55,6 +55,11 @@ public struct Journal: Codable, Sendable {
         entries.append(entry)
     }
 
+    /// Drops a step's entry: the step runs again on the next apply (its effect was undone).
+    mutating func forget(_ step: String) {
+        entries.removeAll { $0.step == step }
+    }
+
     func write(toPath path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -155,7 +155,7 @@ public struct PlanStep: Codable, Sendable, Hashable {
     public enum Action: String, Codable, Sendable {
         case createUser, setPasswordNeverExpires, createGroup, addMember, assignRole, excludeFromPolicy
         case deployDiagnosticSetting, deployAlertRules, setPassword
-        case createAdministrativeUnit, addAdministrativeUnitMember
+        case createAdministrativeUnit, addAdministrativeUnitMember, removeAdministrativeUnitMember
     }
 
     public var id: String
@@ -170,7 +170,8 @@ public struct PlanStep: Codable, Sendable, Hashable {
     public var keyVault: PlanRequest?
     /// State items this step changes.
     public var touches: [String]
-    /// What the step acts on: `upn`, `userID`, `policyID`, `groupName`, `administrativeUnitName`.
+    /// What the step acts on: `upn`, `userID`, `policyID`, `groupName`, `administrativeUnitName`, `administrativeUnitID`;
+    /// a step taking an account out of a unit names the step that puts it back (`rejoinStep`).
     public var parameters: [String: String]
     /// The least-privileged application permission the request needs, as Learn's page for it names it.
     public var permission: String? = nil

@@ -249,6 +249,9 @@ public enum ProvisionPlanner {
         }
 
         steps += unit.steps
+        // An existing account already in a restricted-management unit cannot be changed from tenant scope: each such
+        // change is bracketed by taking it out of the unit and putting it back.
+        steps = RestrictedUnitSteps.bracket(steps, snapshot: snapshot).steps
         steps += try monitoringSteps(context: context, upns: upns, accountIDs: accountIDs, options: options)
         if context.configuration.guidance.requirePhishingResistantMfa {
             notes.append("Register a FIDO2 security key (passkey) for each account with its custodians present (BG040): an app cannot do it.")
@@ -439,7 +442,7 @@ public enum ProvisionPlanner {
                 touches: ["administrativeUnit"], parameters: knownID(upn, account), permission: permission))
         }
         if !plan.steps.isEmpty {
-            notes.append("Once the accounts are in the restricted-management unit, no administrator or app assigned at tenant scope can reset their passwords, and no role assignable at a unit's scope may reset a Global Administrator's (Learn: admin-units-restricted-management, Limitations): rotation then means the account changes its own password, or a Privileged Role Administrator takes it out of the unit for the reset and adds it back.")
+            notes.append("Once the accounts are in the restricted-management unit, no administrator or app assigned at tenant scope can reset their passwords, and no role assignable at a unit's scope may reset a Global Administrator's (Learn: admin-units-restricted-management, Limitations): `breakglass rotate` therefore takes an account out of the unit for the reset and puts it back, which needs AdministrativeUnit.ReadWrite.All and, for a signed-in approver, Privileged Role Administrator.")
         }
         return plan
     }

@@ -19,18 +19,6 @@ public enum RotationPlanner {
         if !context.isEmergencyAccount(user.id) {
             notes.append("\(user.name) is not a declared emergency account in breakglass.yml.")
         }
-        // Learn, "Restricted management administrative units in Microsoft Entra ID": administrators and apps assigned
-        // at tenant scope cannot change a member of such a unit, and no role assignable at a unit's scope may reset a
-        // Global Administrator's password (Limitations): the reset below is refused (403) unless the account leaves
-        // the unit first.
-        let units = context.snapshot.administrativeUnits ?? []
-        for unit in units where unit.isMemberManagementRestricted == true {
-            let members = context.snapshot.administrativeUnitMembers[unit.id.lowercased()] ?? []
-            guard members.contains(where: { $0.id.lowercased() == user.id.lowercased() }) else { continue }
-            notes.append("\(user.name) is a member of the restricted-management administrative unit '\(unit.displayName ?? unit.id)' (\(unit.id)): "
-                + "no role or app assigned at tenant scope can reset its password. Take the account out of the unit for the reset (a "
-                + "Privileged Role Administrator can) and put it back after; otherwise apply stops at this step with 403.")
-        }
         let changed = user.lastPasswordChangeDateTime.map(PlanClock.text) ?? "never"
         // Learn: user-update (passwordProfile). Least privilege: User-PasswordProfile.ReadWrite.All, and the caller
         // (the signed-in approver, or the app) must hold Privileged Authentication Administrator to reset a Global
@@ -49,13 +37,25 @@ public enum RotationPlanner {
             ])),
             keyVault: ProvisionPlanner.keyVaultRequest(options, upn: upn),
             touches: ["user:\(user.id.lowercased())"], parameters: ["upn": upn, "userID": user.id.lowercased()])
-        let subjects = Plan.Subjects(accounts: [user.id.lowercased()], groupName: nil, groupID: nil, includesPolicies: false)
+        // A member of a restricted-management unit cannot have its password reset from tenant scope: the reset is
+        // bracketed by taking the account out of the unit and putting it back (RestrictedUnitSteps).
+        let (steps, units) = RestrictedUnitSteps.bracket([step], snapshot: context.snapshot)
+        var subjects = Plan.Subjects(accounts: [user.id.lowercased()], groupName: nil, groupID: nil, includesPolicies: false)
+        subjects.administrativeUnitID = units.first?.id.lowercased()
+        if let unit = units.first {
+            notes.append("\(user.name) is a member of the restricted-management administrative unit '\(unit.name)' (\(unit.id))"
+                + (units.count > 1 ? " and \(units.count - 1) more" : "")
+                + ": no role or app assigned at tenant scope can reset its password, so the plan takes it out of the unit for the reset and puts it back. "
+                + "Whoever applies needs AdministrativeUnit.ReadWrite.All and, signed in, Privileged Role Administrator besides Privileged Authentication Administrator; if the reset fails, apply puts the account back at once.")
+        } else if context.snapshot.administrativeUnits == nil {
+            notes.append("The administrative units are not in the snapshot (needs AdministrativeUnit.Read.All): if \(user.name) is in a restricted-management unit, Entra refuses the reset (403). Capture with that permission and plan again.")
+        }
         var state = try TenantState.items(snapshot: context.snapshot, files: files, subjects: subjects)
         state.sort { $0.key < $1.key }
         return Plan(
             format: Plan.format, kind: .rotate, tenantID: context.snapshot.organization.id,
             tenantName: context.snapshot.organization.displayName, createdAt: PlanClock.text(options.now), source: source,
             subjects: subjects, stateHash: TenantState.hash(state), state: state, shares: custody, notes: notes,
-            steps: [step], signatures: [])
+            steps: steps, signatures: [])
     }
 }

@@ -231,15 +231,17 @@ struct ProvisionEmulatorTests {
     @Test func rotateNeedsTwoSignaturesAndReissuesShares() async throws {
         let scenario = try ProvisionScenario()
         // The app may create and configure, but holds no role that resets an administrator's password; the approver
-        // who signs in with a device code is a Privileged Authentication Administrator with the least permission.
+        // who signs in with a device code is a Privileged Authentication Administrator (the reset) and a Privileged
+        // Role Administrator (taking the account out of its restricted-management unit and back) with the least
+        // permissions.
         let options = EmulatorOptions(
             applicationGrant: EmulatorGrant(permissions: [
                 "User.ReadWrite.All", "Group.ReadWrite.All", "GroupMember.ReadWrite.All", "RoleManagement.ReadWrite.Directory",
                 "Policy.ReadWrite.ConditionalAccess", "AdministrativeUnit.ReadWrite.All", "Azure.Deploy", "User-PasswordProfile.ReadWrite.All",
                 "KeyVault.Secrets.Set", "KeyVault.Secrets.Get",
             ]),
-            delegatedGrant: EmulatorGrant(permissions: ["User-PasswordProfile.ReadWrite.All", "KeyVault.Secrets.Set"],
-                                          roles: [EntraRole.privilegedAuthenticationAdministrator]))
+            delegatedGrant: EmulatorGrant(permissions: ["User-PasswordProfile.ReadWrite.All", "AdministrativeUnit.ReadWrite.All", "KeyVault.Secrets.Set"],
+                                          roles: [EntraRole.privilegedAuthenticationAdministrator, EntraRole.privilegedRoleAdministrator]))
         let emulator = try GraphEmulator(snapshot: Self.fixture, options: options)
         try await EmulatorHarness.with(emulator) { url in
             let plan = scenario.path("plan.json")
@@ -276,14 +278,22 @@ struct ProvisionEmulatorTests {
             #expect(appOnly.stderr.contains("Privileged Authentication Administrator"))
             let stillFirst = try await signIn(url, account, firstPassword)
             #expect(stillFirst, "a refused rotation changed the password")
+            // The account left its restricted-management unit for the reset (the app may, with
+            // AdministrativeUnit.ReadWrite.All); the reset failed, so it is back in the unit already.
+            #expect(appOnly.stderr.contains("Put \(account) back into its restricted-management administrative unit"), "\(appOnly.stderr)")
+            let unitMembersAfterRefusal = try await restrictedUnitMembers(url)
+            #expect(unitMembersAfterRefusal.contains(try await userID(url, account)))
 
             // An approver signs in with a device code: the rotation resumes and the password changes.
             let rotated = try await scenario.run(rotateArguments + ["--device-code"])
             #expect(rotated.status == 0, "\(rotated.stderr)")
             #expect(rotated.stderr.contains("devicelogin"))
-            // The audit of a fresh capture, before anyone uses the new password: BG060 and BG061 pass.
+            #expect(rotated.stderr.contains("Take \(account) out of the restricted-management administrative unit"), "\(rotated.stderr)")
+            let unitMembersAfterRotation = try await restrictedUnitMembers(url)
+            #expect(unitMembersAfterRotation.contains(try await userID(url, account)), "the account did not go back into its unit")
+            // The audit of a fresh capture, before anyone uses the new password: BG060 and BG061 pass, BG016 too.
             let results = try await scenario.audit(url, asOf: later)
-            for check in ["BG060", "BG061"] {
+            for check in ["BG060", "BG061", "BG016"] {
                 #expect(results.contains { $0.check == check && $0.subject == account && $0.status == "pass" },
                         "\(results.filter { $0.check == check })")
             }
@@ -316,6 +326,22 @@ struct ProvisionEmulatorTests {
     }
 
     // MARK: Helpers
+
+    /// The members of the restricted-management unit provision created, read back over Graph.
+    func restrictedUnitMembers(_ url: URL) async throws -> [String] {
+        let (client, transport) = EmulatorHarness.client(url)
+        defer { Task { try? await transport.shutdown() } }
+        let units = try await Self.values(client, "/directory/administrativeUnits")
+        let unit = try #require(units.first { $0["isMemberManagementRestricted"] as? Bool == true }?["id"] as? String)
+        return try await Self.values(client, "/directory/administrativeUnits/\(unit)/members").compactMap { ($0["id"] as? String)?.lowercased() }
+    }
+
+    func userID(_ url: URL, _ upn: String) async throws -> String {
+        let (client, transport) = EmulatorHarness.client(url)
+        defer { Task { try? await transport.shutdown() } }
+        let users = try await Self.values(client, "/users")
+        return try #require(users.first { ($0["userPrincipalName"] as? String)?.lowercased() == upn.lowercased() }?["id"] as? String).lowercased()
+    }
 
     /// Combines two custodians' sheets of the account's newest set with `custody combine` into a 0600 file.
     func combine(_ scenario: ProvisionScenario, account: String, custodians: [String]) async throws -> String {

@@ -291,4 +291,32 @@ struct EmulatorWriteTests {
         let (_, members) = try await Self.send(emulator, "GET", "/v1.0/directory/administrativeUnits/\(id)/members", "")
         #expect(members.contains("e0000000-0000-4000-8000-00000057aff0"))
     }
+
+    /// Learn, admin-units-restricted-management: a restricted unit's member cannot be changed from tenant scope, not
+    /// even by a Global Administrator with every permission; taking it out (`DELETE …/members/{id}/$ref`,
+    /// administrativeunit-delete-members) is allowed, and then the change goes through. Without `/$ref` Graph would
+    /// delete the object itself where the caller may manage it — a restricted member it may not: 403.
+    @Test func aRestrictedUnitsMemberCannotBeChangedUntilItLeaves() async throws {
+        let emulator = try Self.emulator()
+        let (_, body) = try await Self.send(emulator, "POST", "/v1.0/directory/administrativeUnits",
+                                            #"{"displayName":"Emergency access","isMemberManagementRestricted":true}"#)
+        let unit = try #require((try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["id"] as? String)
+        let user = "a1000000-0000-4000-8000-000000000b0b"
+        let change = #"{"passwordPolicies":"DisablePasswordExpiration"}"#
+        #expect(try await Self.send(emulator, "PATCH", "/v1.0/users/\(user)", change).0 == 204)
+        #expect(try await Self.send(emulator, "POST", "/v1.0/directory/administrativeUnits/\(unit)/members/$ref",
+                                    #"{"@odata.id":"https://graph.microsoft.com/v1.0/directoryObjects/\#(user)"}"#).0 == 204)
+
+        let (refused, error) = try await Self.send(emulator, "PATCH", "/v1.0/users/\(user)", change)
+        #expect(refused == 403 && error.contains("Authorization_RequestDenied"))
+        #expect(try await Self.send(emulator, "PATCH", "/v1.0/users/\(user)", #"{"passwordProfile":{"password":"Correct-Horse-9-Battery"}}"#).0 == 403)
+        #expect(try await Self.send(emulator, "DELETE", "/v1.0/directory/administrativeUnits/\(unit)/members/\(user)", "").0 == 403)
+
+        #expect(try await Self.send(emulator, "DELETE", "/v1.0/directory/administrativeUnits/\(unit)/members/\(user)/$ref", "").0 == 204)
+        #expect(try await Self.send(emulator, "DELETE", "/v1.0/directory/administrativeUnits/\(unit)/members/\(user)/$ref", "").0 == 404)
+        #expect(try await Self.send(emulator, "PATCH", "/v1.0/users/\(user)", change).0 == 204)
+
+        let denied = try Self.emulator(EmulatorOptions(applicationGrant: EmulatorGrant(permissions: ["User.ReadWrite.All"])))
+        #expect(try await Self.send(denied, "DELETE", "/v1.0/directory/administrativeUnits/\(unit)/members/\(user)/$ref", "").0 == 403)
+    }
 }
