@@ -293,6 +293,8 @@ struct GroupMembership: Sendable {
     }
 
     func path(below group: String) -> [String] { ancestry?.path(below: group) ?? [] }
+
+    func pathNumbers(below group: String) -> [Int] { ancestry?.pathNumbers(below: group) ?? [] }
 }
 
 extension Subject {

@@ -56,6 +56,9 @@ struct Subject: Sendable {
     /// The groups between `group` and the user, outermost first: `[Inner]` when the user is in Inner, which is in
     /// `group`.
     func path(below group: String) -> [String] { groups.path(below: group) }
+
+    /// `path(below:)` as group numbers of the directory's membership index.
+    func pathNumbers(below group: String) -> [Int] { groups.pathNumbers(below: group) }
 }
 
 /// How Conditional Access classes a user for `guestOrExternalUserTypes`, from the user object alone. The mapping is

@@ -77,6 +77,18 @@ struct UserCondition: Sendable {
         directory.membership.groupsWithUnknownMembers(under: group)
     }
 
+    /// A nesting chain as a person reads it: every group when there are at most `Self.chainLimit`, else the three
+    /// outermost and the three innermost around how many are left out (a directory nesting groups hundreds deep
+    /// would otherwise print hundreds of names for one policy).
+    static func chain(_ groups: [Int], name: (Int) -> String) -> String {
+        guard groups.count > chainLimit else { return groups.map(name).joined(separator: " → ") }
+        let skipped = groups.count - 6
+        return (groups.prefix(3).map(name) + ["… \(skipped) more group\(skipped == 1 ? "" : "s") …"] + groups.suffix(3).map(name))
+            .joined(separator: " → ")
+    }
+
+    static let chainLimit = 8
+
     struct Match: Sendable {
         var scope: UserScope
         /// false when the inclusion rests on unknown data (group members, a B2B user's home tenant).
@@ -93,8 +105,9 @@ struct UserCondition: Sendable {
         var notes: [String] = ignoredRoles
         func groupName(_ id: String) -> String { directory.group(id)?.name ?? id }
         func viaGroup(_ group: String) -> String {
-            let path = subject.path(below: group)
-            return path.isEmpty ? "" : " (nested through \(path.map(groupName).joined(separator: " → ")))"
+            let path = subject.pathNumbers(below: group)
+            guard !path.isEmpty else { return "" }
+            return " (nested through \(Self.chain(path, name: directory.groupName(number:))))"
         }
         func viaRole(_ holding: RoleHolding) -> String {
             var text = ""

@@ -8,6 +8,9 @@ public struct Directory: Sendable {
     private let usersByID: [String: Int]
     private let usersByUPN: [String: Int]
     private let groupsByID: [String: Int]
+    /// The display name (else the id) of each group number of `membership`: explanations name long nesting chains
+    /// without a lookup by id per group.
+    private let groupNamesByNumber: [String]
     /// Group membership as numbers: walks over groups run there.
     public let membership: MembershipIndex
     /// Groups that are principals of role assignments, schedule instances or eligibilities (normalized ids): the
@@ -39,6 +42,11 @@ public struct Directory: Sendable {
         }
         groupsByID = groups
         membership = MembershipIndex(snapshot, userPositions: byID, listedGroups: groups)
+        let membershipIndex = membership
+        groupNamesByNumber = (0..<membershipIndex.groupCount).map { number in
+            let id = membershipIndex.groupID(number)
+            return groups[id].map { snapshot.groups[$0].name } ?? id
+        }
         rolesByID = Dictionary(snapshot.roleDefinitions.map { ($0.id.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
         rolesByTemplate = Dictionary(snapshot.roleDefinitions.map { ($0.template, $0) }, uniquingKeysWith: { a, _ in a })
         assignmentsByPrincipal = Dictionary(grouping: snapshot.roleAssignments) { Self.normalized($0.principalId) }
@@ -80,6 +88,9 @@ public struct Directory: Sendable {
         guard needsLowering else { return text }
         return String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }, as: UTF8.self)
     }
+
+    /// The name of group number `number` of `membership` (its display name, else its id).
+    public func groupName(number: Int) -> String { groupNamesByNumber[number] }
 
     public func group(_ id: String) -> Group? { groupsByID[Self.normalized(id)].map { snapshot.groups[$0] } }
 

@@ -132,16 +132,23 @@ public struct MembershipIndex: Sendable {
     /// (`-1`: a direct membership), as an array by group number (`-2`: not a member). One walk, visiting each group
     /// once.
     public func ancestry(of id: String, userPosition: Int?) -> Ancestry {
+        // Breadth first: the path kept below each group is a shortest chain of nesting down to the object.
         var below = [Int32](repeating: -2, count: groupCount)
-        var stack: [(group: Int32, via: Int32)] = directGroups(of: id, userPosition: userPosition).map { ($0, -1) }
-        var count = 0
-        while let (group, via) = stack.popLast() {
-            guard below[Int(group)] == -2 else { continue }
-            below[Int(group)] = via
-            count += 1
-            for parent in parentGroups[Int(group)] where below[Int(parent)] == -2 { stack.append((parent, group)) }
+        var queue: [Int32] = []
+        for group in directGroups(of: id, userPosition: userPosition) where below[Int(group)] == -2 {
+            below[Int(group)] = -1
+            queue.append(group)
         }
-        return Ancestry(index: self, below: below, count: count)
+        var head = 0
+        while head < queue.count {
+            let group = queue[head]
+            head += 1
+            for parent in parentGroups[Int(group)] where below[Int(parent)] == -2 {
+                below[Int(parent)] = group
+                queue.append(parent)
+            }
+        }
+        return Ancestry(index: self, below: below, count: queue.count)
     }
 
     /// The groups an object is in, with the path down to it.
@@ -154,17 +161,21 @@ public struct MembershipIndex: Sendable {
 
         public func contains(groupID id: String) -> Bool { index.groupNumber(id).map(contains) ?? false }
 
-        /// The groups between `group` and the object, outermost first (empty for a direct membership).
-        public func path(below groupID: String) -> [String] {
+        /// The group numbers between `group` and the object, outermost first (empty for a direct membership): a
+        /// shortest chain of nesting.
+        public func pathNumbers(below groupID: String) -> [Int] {
             guard let group = index.groupNumber(groupID), contains(group) else { return [] }
-            var chain: [String] = []
+            var chain: [Int] = []
             var current = below[group]
             while current >= 0, chain.count < count {
-                chain.append(index.groupIDs[Int(current)])
+                chain.append(Int(current))
                 current = below[Int(current)]
             }
             return chain
         }
+
+        /// `pathNumbers` as group ids.
+        public func path(below groupID: String) -> [String] { pathNumbers(below: groupID).map { index.groupIDs[$0] } }
 
         /// The group ids, in no particular order.
         public var groupIDs: [String] {

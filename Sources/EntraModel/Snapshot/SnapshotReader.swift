@@ -123,23 +123,24 @@ public struct SnapshotReader: Sendable {
             return result
         }
 
-        /// users.json is most of a large snapshot: read it with the fast decoder, falling back to JSONDecoder, which
-        /// gives the same users or the exact error.
-        func users() throws -> [User] {
-            guard let data = try load(.users) else { return [] }
-            if let utf8 = TextEncoding.utf8(data), let users = FastUserDecoder.decode(utf8) { return users }
-            return try decode(ListEnvelope<User>.self, SnapshotFile.users.rawValue, data).items
-        }
-
         guard let organizationData = try load(.organization) else {
             throw SnapshotError.missingRequiredFile(SnapshotFile.organization.rawValue)
         }
+        let organization = try decode(ObjectEnvelope<Organization>.self, SnapshotFile.organization.rawValue, organizationData).item
+        let domains = try required(Domain.self, .domains)
+        let usersData = try load(.users)
+        if let status = manifest?.files?[SnapshotFile.groupMembers.rawValue], status.status != "ok" {
+            unavailable[SnapshotFile.groupMembers.rawValue] = Unavailable(
+                file: SnapshotFile.groupMembers.rawValue, status: status.status, message: status.message)
+        }
+        let (users, groupMembers) = try Self.usersAndMembers(usersData, memberFiles: source.fileNames(in: SnapshotFile.groupMembers.rawValue),
+                                                             source: source)
         var snapshot = Snapshot(
-            organization: try decode(ObjectEnvelope<Organization>.self, SnapshotFile.organization.rawValue, organizationData).item,
-            domains: try required(Domain.self, .domains),
-            users: try users(),
+            organization: organization,
+            domains: domains,
+            users: users,
             groups: try required(Group.self, .groups),
-            groupMembers: try folder(DirectoryObjectReference.self, .groupMembers, fast: FastReferenceDecoder.decode),
+            groupMembers: groupMembers,
             roleDefinitions: try required(RoleDefinition.self, .roleDefinitions),
             roleAssignments: try required(RoleAssignment.self, .roleAssignments),
             policies: try required(ConditionalAccessPolicy.self, .policies)
@@ -181,6 +182,73 @@ public struct SnapshotReader: Sendable {
 }
 
 extension SnapshotReader {
+    /// users.json and the group-members folder are most of a large snapshot. They are decoded at once on every core
+    /// (users.json as one job, the member files in chunks), each with its fast decoder and JSONDecoder as the
+    /// fallback that gives the same items or the exact error; the first error in reading order is the one thrown.
+    static func usersAndMembers(_ usersData: Data?, memberFiles names: [String], source: any SnapshotSource) throws
+        -> (users: [User], members: [String: [DirectoryObjectReference]])
+    {
+        let chunkCount = names.isEmpty ? 0 : min(names.count, max(1, ProcessInfo.processInfo.activeProcessorCount * 4))
+        let chunks: [ArraySlice<String>] = (0..<chunkCount).map { index in
+            names[(names.count * index / chunkCount)..<(names.count * (index + 1) / chunkCount)]
+        }
+        let results = ResultSlots<Decoded>(count: 1 + chunks.count)
+        DispatchQueue.concurrentPerform(iterations: 1 + chunks.count) { job in
+            results.set(job, Result {
+                guard job > 0 else { return .users(try decodeUsers(usersData)) }
+                return .members(try decodeMembers(chunks[job - 1], source: source))
+            })
+        }
+        var users: [User] = []
+        var members: [String: [DirectoryObjectReference]] = [:]
+        members.reserveCapacity(names.count)
+        for result in results.values {
+            switch try result.get() {
+            case .users(let list): users = list
+            case .members(let chunk): for (key, items) in chunk { members[key] = items }
+            }
+        }
+        return (users, members)
+    }
+
+    private enum Decoded: Sendable {
+        case users([User])
+        case members([(String, [DirectoryObjectReference])])
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ path: String, _ data: Data) throws -> T {
+        guard let utf8 = TextEncoding.utf8(data) else {
+            throw SnapshotError.unreadable(file: path, reason: "not UTF-8 or UTF-16 text")
+        }
+        do {
+            return try JSONDecoder.graph().decode(T.self, from: utf8)
+        } catch {
+            throw SnapshotError.from(error, file: path)
+        }
+    }
+
+    private static func decodeUsers(_ data: Data?) throws -> [User] {
+        guard let data else { return [] }
+        if let utf8 = TextEncoding.utf8(data), let users = FastUserDecoder.decode(utf8) { return users }
+        return try decode(ListEnvelope<User>.self, SnapshotFile.users.rawValue, data).items
+    }
+
+    private static func decodeMembers(_ names: ArraySlice<String>, source: any SnapshotSource) throws -> [(String, [DirectoryObjectReference])] {
+        var result: [(String, [DirectoryObjectReference])] = []
+        result.reserveCapacity(names.count)
+        for name in names {
+            let path = "\(SnapshotFile.groupMembers.rawValue)/\(name)"
+            guard let data = try source.data(at: path) else { continue }
+            let key = String(name.dropLast(".json".count)).lowercased()
+            if let utf8 = TextEncoding.utf8(data), let items = FastReferenceDecoder.decode(utf8) {
+                result.append((key, items))
+            } else {
+                result.append((key, try decode(ListEnvelope<DirectoryObjectReference>.self, path, data).items))
+            }
+        }
+        return result
+    }
+
     /// Conditional Access policies from one file's bytes (a `value` list, a bare array or one policy; UTF-8 or
     /// UTF-16), as the gate and `--policy` read deployment files.
     public func policies(from data: Data, file: String) throws -> [ConditionalAccessPolicy] {
@@ -192,5 +260,27 @@ extension SnapshotReader {
         } catch {
             throw SnapshotError.from(error, file: file)
         }
+    }
+}
+
+/// One result per job of a `DispatchQueue.concurrentPerform`: each job writes only its own slot, under a lock, and
+/// the slots are read after `concurrentPerform` returned.
+final class ResultSlots<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<Value, any Error>?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Result<Value, any Error>) {
+        lock.lock()
+        slots[index] = result
+        lock.unlock()
+    }
+
+    /// Every slot, in job order (call after the jobs finished).
+    var values: [Result<Value, any Error>] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.map { $0 ?? .failure(CancellationError()) }
     }
 }

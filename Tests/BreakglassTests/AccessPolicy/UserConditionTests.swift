@@ -25,6 +25,26 @@ struct AccessPolicyUserConditionTests {
         #expect(scope(tenant, Users(includeGroups: ["g-outer"]), user: "someone-else").isIncluded == false)
     }
 
+    /// The path named is a shortest chain of nesting (a breadth-first walk up from the user), and a chain deeper than
+    /// eight groups is shortened to its three outermost and three innermost groups: a directory nesting groups
+    /// hundreds deep must not print hundreds of names per policy (issue 11, whatif < 1 ms on the harsh shape).
+    @Test func theShortestNestingIsNamedAndLongChainsAreShortened() {
+        var tenant = AccessTestTenant()
+        tenant.addUser("u1")
+        // top ⊃ n1 ⊃ n2 ⊃ … ⊃ n12 ⊃ u1, and shortcut ⊃ n12.
+        tenant.addGroup("n12", name: "N12", users: ["u1"])
+        for level in stride(from: 11, through: 1, by: -1) {
+            tenant.addGroup("n\(level)", name: "N\(level)", groups: ["n\(level + 1)"])
+        }
+        tenant.addGroup("top", name: "Top", groups: ["n1"])
+        tenant.addGroup("wide", name: "Wide", groups: ["n1", "n12"])
+        #expect(scope(tenant, Users(includeGroups: ["top"]))
+            == .included("user included by group Top (nested through N1 → N2 → N3 → … 6 more groups … → N10 → N11 → N12)"))
+        #expect(scope(tenant, Users(includeGroups: ["wide"])) == .included("user included by group Wide (nested through N12)"))
+        #expect(scope(tenant, Users(includeGroups: ["n5"]))
+            == .included("user included by group N5 (nested through N6 → N7 → N8 → N9 → N10 → N11 → N12)"))
+    }
+
     @Test func groupCyclesEndTheWalk() {
         var tenant = AccessTestTenant()
         tenant.addUser("u1")
