@@ -117,28 +117,45 @@ extension CompiledPolicy {
     func verdict(_ facts: SignInFacts, tenant: CompiledTenant, directory: Directory)
         -> (verdict: PolicyVerdict, outcome: GrantCondition.Outcome?)
     {
-        verdict(facts, tenant: tenant) { users.evaluate(facts.subject, directory: directory) }
+        // No closure here: capturing `facts` would copy it for every policy of every evaluation.
+        let (verdict, inForce) = start()
+        guard inForce else { return (verdict, nil) }
+        return finish(verdict, userMatch: users.evaluate(facts.subject, directory: directory), facts: facts, tenant: tenant)
     }
 
     /// The verdict with the users condition answered by `userMatch` (asked only when the policy is in force).
     func verdict(_ facts: SignInFacts, tenant: CompiledTenant, userMatch: () -> UserCondition.Match)
         -> (verdict: PolicyVerdict, outcome: GrantCondition.Outcome?)
     {
+        let (verdict, inForce) = start()
+        guard inForce else { return (verdict, nil) }
+        return finish(verdict, userMatch: userMatch(), facts: facts, tenant: tenant)
+    }
+
+    /// The verdict as far as the policy's state and target kind decide it; `inForce` false: that is the verdict.
+    private func start() -> (verdict: PolicyVerdict, inForce: Bool) {
         var verdict = PolicyVerdict(policyID: policy.id, displayName: policy.displayName, state: policy.state,
                                     applies: .no, reasons: [], requires: nil, satisfied: nil, isEnforced: false)
         if let stateReason = stateReason {
             verdict.reasons.append(stateReason)
             guard policy.isReportOnly else {
                 verdict.failedCondition = "policyNotEnabled"
-                return (verdict, nil)
+                return (verdict, false)
             }
         }
         if targetsWorkloadIdentitiesOnly {
             verdict.reasons.append("targets workload identities (service principals), not users")
             verdict.failedCondition = "workloadIdentities"
-            return (verdict, nil)
+            return (verdict, false)
         }
-        let userMatch = userMatch()
+        return (verdict, true)
+    }
+
+    /// The verdict of a policy in force, from the users condition on.
+    private func finish(_ verdict: PolicyVerdict, userMatch: UserCondition.Match, facts: SignInFacts, tenant: CompiledTenant)
+        -> (verdict: PolicyVerdict, outcome: GrantCondition.Outcome?)
+    {
+        var verdict = verdict
         verdict.reasons.append(userMatch.scope.reason)
         verdict.reasons += userMatch.notes
         guard userMatch.scope.isIncluded else {

@@ -17,6 +17,8 @@ public struct PopulationEvaluator: Sendable {
     public let userCount: Int
     /// Transitive users of every group the policies name or that holds a role or eligibility, by lowercased id.
     let closures: [String: Bitset]
+    /// `closures` by group number of the directory's membership index.
+    let closuresByNumber: [Bitset?]
     /// Active holders of each role the policies name, as the users condition counts them (at directory scope).
     let roleHolders: [String: Bitset]
     /// Users holding an active directory-wide assignment of a role security defaults name
@@ -47,6 +49,9 @@ public struct PopulationEvaluator: Sendable {
         for policy in policies { named.formUnion(policy.users.includeGroups + policy.users.excludeGroups) }
         let closures = directory.membership.transitiveUsers(ofGroups: Array(named))
         self.closures = closures
+        var byNumber = [Bitset?](repeating: nil, count: directory.membership.groupCount)
+        for (id, closure) in closures { if let number = directory.membership.groupNumber(id) { byNumber[number] = closure } }
+        closuresByNumber = byNumber
 
         // Role holders: only users who are principals or in a principal group can hold a role; each of them is
         // asked the way `Subject` asks (the Directory's role logic, then the users condition's filter).
@@ -93,12 +98,13 @@ public struct PopulationEvaluator: Sendable {
 
     // MARK: One user (whatif)
 
-    /// The decision for one sign-in, as `Evaluator.evaluate` gives it — every policy with its reasons — with the
-    /// user's groups answered from the closures. `explain` walks the user's groups once for the "nested through"
-    /// paths of the reasons; without it no group list is read. A user not in the snapshot is evaluated per user.
+    /// The decision for one sign-in, as `Evaluator.evaluate` gives it — every policy with its reasons. `explain`
+    /// walks the user's groups once for the "nested through" paths of the reasons, and that walk then answers every
+    /// membership too (the per-user evaluation); without it the user's groups are answered from the closures and no
+    /// group list is read. A user not in the snapshot is evaluated per user.
     public func evaluate(_ context: SignInContext, explain: Bool = true) -> Evaluation {
-        guard let position = directory.userPosition(idOrUPN: context.userID) else { return evaluator.evaluate(context) }
-        return evaluator.evaluate(context, subject: subject(position, explain: explain), policies: evaluator.policies)
+        guard !explain, let position = directory.userPosition(idOrUPN: context.userID) else { return evaluator.evaluate(context) }
+        return evaluator.evaluate(context, subject: subject(position, explain: false), policies: evaluator.policies)
     }
 
     func subject(_ position: Int, explain: Bool) -> Subject {
@@ -115,7 +121,8 @@ public struct PopulationEvaluator: Sendable {
                 eligible: directory.eligibleRoles(of: id, at: evaluator.now, groups: groups))
         }
         return Subject(id: id, user: user,
-                       groups: GroupMembership(position: position, closures: closures, ancestry: ancestry),
+                       groups: GroupMembership(position: position, closures: closures, closuresByNumber: closuresByNumber,
+                                               ancestry: ancestry),
                        activeRoles: active, eligibleOnlyRoles: eligibleOnly)
     }
 
@@ -132,7 +139,7 @@ public struct PopulationEvaluator: Sendable {
             let id = (user?.id ?? context.userID).lowercased()
             let role = RoleHolding(roleTemplateID: WellKnownRole.globalAdministrator, scope: "/", path: .direct,
                                    kind: .assigned, endDateTime: nil)
-            return Subject(id: id, user: user, groups: GroupMembership(position: 0, closures: [:], ancestry: nil),
+            return Subject(id: id, user: user, groups: GroupMembership(position: 0, closures: [:], closuresByNumber: [], ancestry: nil),
                            activeRoles: administrator ? [role.roleTemplateID: role] : [:], eligibleOnlyRoles: [])
         }
         let (facts, notes) = evaluator.facts(context, subject: subject(administrator: false))
@@ -277,13 +284,18 @@ public struct PopulationOutcome: Sendable {
 struct GroupMembership: Sendable {
     var position: Int?
     var closures: [String: Bitset] = [:]
+    /// `closures` by group number of the directory's membership index (nil: not a policy or role group).
+    var closuresByNumber: [Bitset?] = []
     var ancestry: MembershipIndex.Ancestry?
+    /// The "nested through" text below each group, made once per evaluation: policies name the same groups.
+    let pathTexts = PathTexts()
 
     init(ancestry: MembershipIndex.Ancestry) { self.ancestry = ancestry }
 
-    init(position: Int, closures: [String: Bitset], ancestry: MembershipIndex.Ancestry?) {
+    init(position: Int, closures: [String: Bitset], closuresByNumber: [Bitset?], ancestry: MembershipIndex.Ancestry?) {
         self.position = position
         self.closures = closures
+        self.closuresByNumber = closuresByNumber
         self.ancestry = ancestry
     }
 
@@ -292,9 +304,21 @@ struct GroupMembership: Sendable {
         return ancestry?.contains(groupID: group) ?? false
     }
 
+    /// `contains` for a group the users condition resolved to its number (nil: a group the directory does not know,
+    /// which has no members).
+    func contains(_ group: String, number: Int?) -> Bool {
+        guard let number else { return false }
+        // The walk up, when there is one, answers without touching a bitset's storage.
+        if let ancestry { return ancestry.contains(number) }
+        if let position, number < closuresByNumber.count, let closure = closuresByNumber[number] {
+            return closure.contains(position)
+        }
+        return contains(group)
+    }
+
     func path(below group: String) -> [String] { ancestry?.path(below: group) ?? [] }
 
-    func pathNumbers(below group: String) -> [Int] { ancestry?.pathNumbers(below: group) ?? [] }
+    func pathNumbers(below number: Int) -> [Int] { ancestry?.pathNumbers(belowNumber: number) ?? [] }
 }
 
 extension Subject {
@@ -306,6 +330,21 @@ extension Subject {
         self.activeRoles = activeRoles
         self.eligibleOnlyRoles = eligibleOnlyRoles
         externalKind = user.flatMap(ExternalUserKind.init(user:))
+    }
+}
+
+/// Texts by group number, made once: a lock makes it safe if a subject is ever shared between threads.
+final class PathTexts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var texts: [Int: String] = [:]
+
+    func text(_ group: Int, make: () -> String) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        if let text = texts[group] { return text }
+        let text = make()
+        texts[group] = text
+        return text
     }
 }
 

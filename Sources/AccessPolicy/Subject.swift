@@ -53,12 +53,14 @@ struct Subject: Sendable {
 
     func isMember(of group: String) -> Bool { groups.contains(group) }
 
+    func isMember(of group: String, number: Int?) -> Bool { groups.contains(group, number: number) }
+
     /// The groups between `group` and the user, outermost first: `[Inner]` when the user is in Inner, which is in
     /// `group`.
     func path(below group: String) -> [String] { groups.path(below: group) }
 
-    /// `path(below:)` as group numbers of the directory's membership index.
-    func pathNumbers(below group: String) -> [Int] { groups.pathNumbers(below: group) }
+    /// `path(below:)` as group numbers of the directory's membership index, for a group given by number.
+    func pathNumbers(below group: Int) -> [Int] { groups.pathNumbers(below: group) }
 }
 
 /// How Conditional Access classes a user for `guestOrExternalUserTypes`, from the user object alone. The mapping is

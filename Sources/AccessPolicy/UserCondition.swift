@@ -26,6 +26,18 @@ struct UserCondition: Sendable {
     let excludeExternal: ExternalUserRule?
     /// For each group the condition names: the groups at or below it whose members the snapshot does not hold.
     let unknownMembership: [String: [String]]
+    /// `includeGroups` and `excludeGroups` resolved once: the group number in the directory's membership index (nil:
+    /// unknown to it) and the name a person reads.
+    let includeGroupRefs: [GroupRef]
+    let excludeGroupRefs: [GroupRef]
+
+    struct GroupRef: Sendable {
+        var id: String
+        var number: Int?
+        var name: String
+        /// `unknownMembership` of the group.
+        var unknown: [String]
+    }
 
     init(_ users: ConditionalAccessPolicy.Users, directory: Directory, membershipCache: inout [String: [String]]) {
         let include = Set(users.includeUsers.map { $0.lowercased() })
@@ -68,6 +80,14 @@ struct UserCondition: Sendable {
             unknown[group] = found
         }
         unknownMembership = unknown
+        func refs(_ ids: [String]) -> [GroupRef] {
+            ids.map {
+                GroupRef(id: $0, number: directory.membership.groupNumber($0), name: directory.group($0)?.name ?? $0,
+                         unknown: unknown[$0] ?? [])
+            }
+        }
+        includeGroupRefs = refs(includeGroups)
+        excludeGroupRefs = refs(excludeGroups)
     }
 
     var needsRoles: Bool { !includeRoles.isEmpty || !excludeRoles.isEmpty }
@@ -81,10 +101,21 @@ struct UserCondition: Sendable {
     /// outermost and the three innermost around how many are left out (a directory nesting groups hundreds deep
     /// would otherwise print hundreds of names for one policy).
     static func chain(_ groups: [Int], name: (Int) -> String) -> String {
-        guard groups.count > chainLimit else { return groups.map(name).joined(separator: " → ") }
+        var text = ""
+        text.reserveCapacity(groups.count > chainLimit ? 7 * 24 : groups.count * 24)
+        func add(_ part: String) {
+            if !text.isEmpty { text += " → " }
+            text += part
+        }
+        guard groups.count > chainLimit else {
+            for group in groups { add(name(group)) }
+            return text
+        }
+        for group in groups.prefix(3) { add(name(group)) }
         let skipped = groups.count - 6
-        return (groups.prefix(3).map(name) + ["… \(skipped) more group\(skipped == 1 ? "" : "s") …"] + groups.suffix(3).map(name))
-            .joined(separator: " → ")
+        add("… \(skipped) more group\(skipped == 1 ? "" : "s") …")
+        for group in groups.suffix(3) { add(name(group)) }
+        return text
     }
 
     static let chainLimit = 8
@@ -104,10 +135,12 @@ struct UserCondition: Sendable {
         }
         var notes: [String] = ignoredRoles
         func groupName(_ id: String) -> String { directory.group(id)?.name ?? id }
-        func viaGroup(_ group: String) -> String {
-            let path = subject.pathNumbers(below: group)
-            guard !path.isEmpty else { return "" }
-            return " (nested through \(Self.chain(path, name: directory.groupName(number:))))"
+        func viaGroup(_ group: GroupRef) -> String {
+            guard let number = group.number, subject.groups.ancestry != nil else { return "" }
+            return subject.groups.pathTexts.text(number) {
+                let path = subject.pathNumbers(below: number)
+                return path.isEmpty ? "" : " (nested through \(Self.chain(path, name: directory.groupName(number:))))"
+            }
         }
         func viaRole(_ holding: RoleHolding) -> String {
             var text = ""
@@ -115,11 +148,11 @@ struct UserCondition: Sendable {
             if holding.kind == .activated { text += " (PIM-activated)" }
             return text
         }
-        func unknownNote(_ group: String) -> String? {
-            guard let unknown = unknownMembership[group], !unknown.isEmpty else { return nil }
-            let nested = unknown.filter { $0 != group }
+        func unknownNote(_ group: GroupRef) -> String? {
+            guard !group.unknown.isEmpty else { return nil }
+            let nested = group.unknown.filter { $0 != group.id }
             let which = nested.isEmpty ? "" : " (nested group \(nested.map(groupName).joined(separator: ", ")))"
-            return "the members of group \(groupName(group))\(which) are not in the snapshot"
+            return "the members of group \(group.name)\(which) are not in the snapshot"
         }
 
         var exclusionUncertain = false
@@ -140,9 +173,9 @@ struct UserCondition: Sendable {
             exclusionUncertain = true
         case .no: break
         }
-        for group in excludeGroups {
-            if subject.isMember(of: group) {
-                return Match(scope: .excluded("user excluded by group \(groupName(group))\(viaGroup(group))"),
+        for group in excludeGroupRefs {
+            if subject.isMember(of: group.id, number: group.number) {
+                return Match(scope: .excluded("user excluded by group \(group.name)\(viaGroup(group))"),
                              isCertain: true, notes: [])
             }
             if let note = unknownNote(group) {
@@ -174,8 +207,8 @@ struct UserCondition: Sendable {
         case .possibly(let what): possible.append("user possibly included as a \(what)")
         case .no: break
         }
-        for group in includeGroups where subject.isMember(of: group) {
-            return included("user included by group \(groupName(group))\(viaGroup(group))")
+        for group in includeGroupRefs where subject.isMember(of: group.id, number: group.number) {
+            return included("user included by group \(group.name)\(viaGroup(group))")
         }
         for role in includeRoles {
             if let holding = subject.activeRoles[role] {
@@ -185,7 +218,7 @@ struct UserCondition: Sendable {
                 notes.append("role \(directory.roleName(role)) is eligible only (not active): it does not include")
             }
         }
-        for group in includeGroups {
+        for group in includeGroupRefs {
             if let note = unknownNote(group) { possible.append("user possibly included by group: \(note)") }
         }
         if let first = possible.first {

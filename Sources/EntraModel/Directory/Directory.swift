@@ -2,7 +2,7 @@ import Foundation
 
 /// An index over a snapshot: users by id and UPN, transitive group membership (safe on cycles), and role holders,
 /// active apart from eligible-only. Pure: no I/O, no clock (time is passed in).
-public struct Directory: Sendable {
+public final class Directory: Sendable {
     public let snapshot: Snapshot
     /// Positions in `snapshot.users` and `snapshot.groups`: an index, not copies of the records.
     private let usersByID: [String: Int]

@@ -8,7 +8,7 @@ import Foundation
 /// Membership follows the member files literally, as `Directory.transitiveGroups` always has: an object is in a
 /// group when the group's file lists its id (whatever `@odata.type` says), and in every group that lists a group it
 /// is in. Cycles end a walk; they never loop.
-public struct MembershipIndex: Sendable {
+public final class MembershipIndex: Sendable {
     /// Users in the snapshot (positions `0..<userCount`).
     public let userCount: Int
     /// Normalized id of each group number: every group in groups.json, with a member file, or listed as a group.
@@ -132,23 +132,40 @@ public struct MembershipIndex: Sendable {
     /// (`-1`: a direct membership), as an array by group number (`-2`: not a member). One walk, visiting each group
     /// once.
     public func ancestry(of id: String, userPosition: Int?) -> Ancestry {
-        // Breadth first: the path kept below each group is a shortest chain of nesting down to the object.
+        // Breadth first: the path kept below each group is a shortest chain of nesting down to the object. Over raw
+        // buffers, with the queue allocated once: on a directory whose groups nest thousands deep this walk is most
+        // of a `whatif`.
         var below = [Int32](repeating: -2, count: groupCount)
-        var queue: [Int32] = []
-        for group in directGroups(of: id, userPosition: userPosition) where below[Int(group)] == -2 {
-            below[Int(group)] = -1
-            queue.append(group)
-        }
-        var head = 0
-        while head < queue.count {
-            let group = queue[head]
-            head += 1
-            for parent in parentGroups[Int(group)] where below[Int(parent)] == -2 {
-                below[Int(parent)] = group
-                queue.append(parent)
+        let direct = directGroups(of: id, userPosition: userPosition)
+        var tail = 0
+        // Each group enters the queue at most once; the slots past `tail` are never read.
+        _ = [Int32](unsafeUninitializedCapacity: max(groupCount, 1)) { queue, initialized in
+            defer { initialized = 0 }
+            below.withUnsafeMutableBufferPointer { below in
+                for group in direct where below[Int(group)] == -2 {
+                    below[Int(group)] = -1
+                    queue[tail] = group
+                    tail += 1
+                }
+                parentGroups.starts.withUnsafeBufferPointer { starts in
+                    parentGroups.values.withUnsafeBufferPointer { parents in
+                        var head = 0
+                        while head < tail {
+                            let group = Int(queue[head])
+                            head += 1
+                            for slot in starts[group]..<starts[group + 1] {
+                                let parent = parents[slot]
+                                guard below[Int(parent)] == -2 else { continue }
+                                below[Int(parent)] = Int32(group)
+                                queue[tail] = parent
+                                tail += 1
+                            }
+                        }
+                    }
+                }
             }
         }
-        return Ancestry(index: self, below: below, count: queue.count)
+        return Ancestry(index: self, below: below, count: tail)
     }
 
     /// The groups an object is in, with the path down to it.
@@ -164,7 +181,12 @@ public struct MembershipIndex: Sendable {
         /// The group numbers between `group` and the object, outermost first (empty for a direct membership): a
         /// shortest chain of nesting.
         public func pathNumbers(below groupID: String) -> [Int] {
-            guard let group = index.groupNumber(groupID), contains(group) else { return [] }
+            index.groupNumber(groupID).map(pathNumbers(belowNumber:)) ?? []
+        }
+
+        /// `pathNumbers(below:)` for a group given by number.
+        public func pathNumbers(belowNumber group: Int) -> [Int] {
+            guard contains(group) else { return [] }
             var chain: [Int] = []
             var current = below[group]
             while current >= 0, chain.count < count {
