@@ -5,9 +5,9 @@ import Foundation
 public final class Directory: Sendable {
     public let snapshot: Snapshot
     /// Positions in `snapshot.users` and `snapshot.groups`: an index, not copies of the records.
-    private let usersByID: [String: Int]
+    private let usersByID: IDIndex
     private let usersByUPN: [String: Int]
-    private let groupsByID: [String: Int]
+    private let groupsByID: IDIndex
     /// The display name (else the id) of each group number of `membership`: explanations name long nesting chains
     /// without a lookup by id per group.
     private let groupNamesByNumber: [String]
@@ -26,20 +26,17 @@ public final class Directory: Sendable {
 
     public init(_ snapshot: Snapshot) {
         self.snapshot = snapshot
-        var byID: [String: Int] = [:]
+        var byID = IDIndex(minimumCapacity: snapshot.users.count)
         var byUPN: [String: Int] = [:]
-        byID.reserveCapacity(snapshot.users.count)
         byUPN.reserveCapacity(snapshot.users.count)
         for (index, user) in snapshot.users.enumerated() {
-            if byID[Self.normalized(user.id)] == nil { byID[Self.normalized(user.id)] = index }
+            byID.insertIfAbsent(user.id, index)
             if let upn = user.userPrincipalName, byUPN[Self.normalized(upn)] == nil { byUPN[Self.normalized(upn)] = index }
         }
         usersByID = byID
         usersByUPN = byUPN
-        var groups: [String: Int] = [:]
-        for (index, group) in snapshot.groups.enumerated() where groups[Self.normalized(group.id)] == nil {
-            groups[Self.normalized(group.id)] = index
-        }
+        var groups = IDIndex(minimumCapacity: snapshot.groups.count)
+        for (index, group) in snapshot.groups.enumerated() { groups.insertIfAbsent(group.id, index) }
         groupsByID = groups
         membership = MembershipIndex(snapshot, userPositions: byID, listedGroups: groups)
         let membershipIndex = membership
@@ -61,10 +58,10 @@ public final class Directory: Sendable {
 
     public var users: [User] { snapshot.users }
 
-    public func user(_ id: String) -> User? { usersByID[Self.normalized(id)].map { snapshot.users[$0] } }
+    public func user(_ id: String) -> User? { usersByID[id].map { snapshot.users[$0] } }
 
     /// The user's position in `users` (the first, for an id listed twice), by object id.
-    public func userPosition(_ id: String) -> Int? { usersByID[Self.normalized(id)] }
+    public func userPosition(_ id: String) -> Int? { usersByID[id] }
 
     /// The user's position by object id or, case-insensitively, UPN.
     public func userPosition(idOrUPN text: String) -> Int? {
@@ -92,7 +89,7 @@ public final class Directory: Sendable {
     /// The name of group number `number` of `membership` (its display name, else its id).
     public func groupName(number: Int) -> String { groupNamesByNumber[number] }
 
-    public func group(_ id: String) -> Group? { groupsByID[Self.normalized(id)].map { snapshot.groups[$0] } }
+    public func group(_ id: String) -> Group? { groupsByID[id].map { snapshot.groups[$0] } }
 
     /// Whether the snapshot holds the group's members (a `group-members/{id}.json` file).
     public func hasMembers(ofGroup id: String) -> Bool { snapshot.groupMembers[Self.normalized(id)] != nil }

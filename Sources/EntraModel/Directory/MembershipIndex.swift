@@ -13,7 +13,7 @@ public final class MembershipIndex: Sendable {
     public let userCount: Int
     /// Normalized id of each group number: every group in groups.json, with a member file, or listed as a group.
     let groupIDs: [String]
-    let groupNumbers: [String: Int32]
+    let groupNumbers: IDIndex
     /// Whether the snapshot holds the group's member file.
     let hasMembers: [Bool]
     /// Listed in groups.json.
@@ -33,32 +33,26 @@ public final class MembershipIndex: Sendable {
     /// Some typed nested group has no member file: only then can a group's unknown membership be non-empty below it.
     let hasUnknownNested: Bool
 
-    /// `userPositions` maps a normalized user id to its position (the first, for ids listed twice).
-    init(_ snapshot: Snapshot, userPositions: [String: Int], listedGroups: [String: Int]) {
+    /// `userPositions` maps a user id to its position (the first, for ids listed twice); `listedGroups` the ids in
+    /// groups.json.
+    init(_ snapshot: Snapshot, userPositions: IDIndex, listedGroups: IDIndex) {
         userCount = snapshot.users.count
         var groupIDs: [String] = []
-        var numbers: [String: Int32] = [:]
-        numbers.reserveCapacity(snapshot.groups.count + snapshot.groupMembers.count)
+        var numbers = IDIndex(minimumCapacity: snapshot.groups.count + snapshot.groupMembers.count)
         func number(_ id: String) -> Int32 {
-            if let existing = numbers[id] { return existing }
-            let new = Int32(groupIDs.count)
-            groupIDs.append(id)
-            numbers[id] = new
-            return new
+            let number = numbers.insertIfAbsent(id, groupIDs.count)
+            if number == groupIDs.count { groupIDs.append(Directory.normalized(id)) }
+            return Int32(number)
         }
-        for group in snapshot.groups { _ = number(Directory.normalized(group.id)) }
+        for group in snapshot.groups { _ = number(group.id) }
         // Member files in a stable order: the same snapshot always numbers its groups the same way.
         let files = snapshot.groupMembers.map { (Directory.normalized($0.key), $0.value) }.sorted { $0.0 < $1.0 }
         for (id, _) in files { _ = number(id) }
         var entries: [(owner: Int32, members: [DirectoryObjectReference])] = []
         entries.reserveCapacity(files.count)
-        var normalizedMembers: [[String]] = []
-        normalizedMembers.reserveCapacity(files.count)
         for (id, members) in files {
-            let ids = members.map { Directory.normalized($0.id) }
-            for (member, memberID) in zip(members, ids) where member.kind == .group { _ = number(memberID) }
+            for member in members where member.kind == .group { _ = number(member.id) }
             entries.append((number(id), members))
-            normalizedMembers.append(ids)
         }
         let groupCount = groupIDs.count
         var hasMembers = [Bool](repeating: false, count: groupCount)
@@ -68,27 +62,27 @@ public final class MembershipIndex: Sendable {
         var parents = [[Int32]](repeating: [], count: groupCount)
         var userMemberships: [(list: Int32, value: Int32)] = []  // (user, group)
         var others: [String: [Int32]] = [:]
-        for ((owner, members), ids) in zip(entries, normalizedMembers) {
+        for (owner, members) in entries {
             hasMembers[Int(owner)] = true
-            for (member, memberID) in zip(members, ids) {
+            for member in members {
                 var known = false
-                if let position = userPositions[memberID] {
+                if let position = userPositions[member.id] {
                     users[Int(owner)].append(Int32(position))
                     userMemberships.append((Int32(position), owner))
                     known = true
                 }
-                if let child = numbers[memberID] {
-                    children[Int(owner)].append(child)
+                if let child = numbers[member.id] {
+                    children[Int(owner)].append(Int32(child))
                     typed[Int(owner)].append(
-                        member.kind == .group || (member.kind == .unknown && listedGroups[memberID] != nil))
-                    parents[Int(child)].append(owner)
+                        member.kind == .group || (member.kind == .unknown && listedGroups[member.id] != nil))
+                    parents[child].append(owner)
                     known = true
                 }
-                if !known { others[memberID, default: []].append(owner) }
+                if !known { others[Directory.normalized(member.id), default: []].append(owner) }
             }
         }
         var listed = [Bool](repeating: false, count: groupCount)
-        for (id, _) in listedGroups { if let group = numbers[id] { listed[Int(group)] = true } }
+        for group in snapshot.groups { if let number = numbers[group.id] { listed[number] = true } }
         self.groupIDs = groupIDs
         groupNumbers = numbers
         self.hasMembers = hasMembers
@@ -113,7 +107,7 @@ public final class MembershipIndex: Sendable {
     public var groupCount: Int { groupIDs.count }
 
     /// The group's number, when the snapshot knows the group.
-    public func groupNumber(_ id: String) -> Int? { groupNumbers[Directory.normalized(id)].map(Int.init) }
+    public func groupNumber(_ id: String) -> Int? { groupNumbers[id] }
 
     public func groupID(_ number: Int) -> String { groupIDs[number] }
 
@@ -212,7 +206,7 @@ public final class MembershipIndex: Sendable {
     /// walk that meets a finished group adds its users and skips everything below it. Cycles are walked once.
     public func transitiveUsers(ofGroups ids: [String]) -> [String: Bitset] {
         let wanted = Set(ids.map(Directory.normalized))
-        let targets = wanted.compactMap { groupNumbers[$0] }
+        let targets = wanted.compactMap { groupNumbers[$0].map(Int32.init) }
         var result: [String: Bitset] = [:]
         for id in wanted where groupNumbers[id] == nil { result[id] = Bitset(capacity: userCount) }
         var isTarget = [Bool](repeating: false, count: groupCount)
@@ -275,7 +269,7 @@ public final class MembershipIndex: Sendable {
         guard hasUnknownNested else { return [] }
         var unknown: [String] = []
         var seen = Bitset(capacity: groupCount)
-        var stack = [start]
+        var stack = [Int32(start)]
         while let group = stack.popLast() {
             guard !seen.contains(Int(group)) else { continue }
             seen.insert(Int(group))
