@@ -11,7 +11,10 @@ struct RotateCommand: AsyncParsableCommand {
             into new share sheets for the custodians, optionally stores it in Key Vault as a new secret version, and \
             marks the old share set superseded in the ledger. Least privilege: User-PasswordProfile.ReadWrite.All, \
             and the caller must hold Privileged Authentication Administrator to reset a Global Administrator's \
-            password; sign an approver in with --device-code. Exit 5 without enough approvals.
+            password; sign an approver in with --device-code. An account in a restricted-management administrative \
+            unit is taken out of it for the reset and put back (DELETE/POST …/members/$ref: \
+            AdministrativeUnit.ReadWrite.All, and Privileged Role Administrator for a signed-in approver); if the \
+            reset fails it goes back at once. Exit 5 without enough approvals.
             """,
         subcommands: [Plan.self, Approve.self, Apply.self]
     )
