@@ -60,13 +60,7 @@ extension EmulatorWrites {
                 || (group["groupTypes"] as? [String] ?? []).contains("Unified") {
             return Self.badRequest("Only security groups that are not mail-enabled can be added to a restricted management administrative unit.")
         }
-        let name = "\(SnapshotFile.administrativeUnitMembers.rawValue)/\(unitID)"
-        let members = list(name)
-        if members.contains(where: { ($0["id"] as? String)?.lowercased() == id }) {
-            return Self.badRequest("One or more added object references already exist for the following modified properties: 'members'.")
-        }
-        lists[name] = members + [["@odata.type": isUser ? "#microsoft.graph.user" : "#microsoft.graph.group", "id": id]]
-        return EmulatorResponse(status: 204, headers: [:], body: Data())
+        return addReference(id, isUser: isUser, toList: "\(SnapshotFile.administrativeUnitMembers.rawValue)/\(unitID)")
     }
 
     /// `DELETE /directory/administrativeUnits/{id}/members/{memberId}/$ref` (Learn: administrativeunit-delete-members,

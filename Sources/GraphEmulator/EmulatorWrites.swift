@@ -281,7 +281,11 @@ actor EmulatorWrites {
         if roleAssignable, isGroup {
             return Self.badRequest("Groups cannot be nested in a group that can be assigned to roles.")
         }
-        let name = "\(SnapshotFile.groupMembers.rawValue)/\(groupID)"
+        return addReference(id, isUser: isUser, toList: "\(SnapshotFile.groupMembers.rawValue)/\(groupID)")
+    }
+
+    /// Adds a member to a group's or a unit's member list as Graph answers: 204, or 400 when it is there already.
+    func addReference(_ id: String, isUser: Bool, toList name: String) -> EmulatorResponse {
         let members = list(name)
         if members.contains(where: { ($0["id"] as? String)?.lowercased() == id }) {
             return Self.badRequest("One or more added object references already exist for the following modified properties: 'members'.")

@@ -10,23 +10,9 @@ extension ApplyEngine {
         let found = try await objects("/directory/administrativeUnits", filter: "displayName eq '\(Self.quoted(name))'",
                                       select: ["id", "displayName", "isMemberManagementRestricted"])
             .filter { $0["isMemberManagementRestricted"] == JSONValue.bool(true) }
-        if found.count > 1 {
-            throw ProvisionError.unsafe(step: step.id, reason: "\(found.count) restricted-management units are named '\(name)'; remove the extra ones")
-        }
-        if let unit = found.first, let id = unit["id"]?.stringValue {
-            guard previous != nil else {
-                throw ProvisionError.unsafe(step: step.id, reason: "a restricted-management unit named '\(name)' appeared that this plan did not create")
-            }
-            return StepResult(status: .done, outputs: [PlanPlaceholder.administrativeUnit: id.lowercased()],
-                              message: "administrative unit '\(name)' found (id \(id)): created by the interrupted run")
-        }
-        try started(step, journal: &journal, journalPath: journalPath)
-        let response = try await send(step.request, outputs: outputs, step: step)
-        guard let id = Self.field("id", in: response.body) else {
-            throw ProvisionError.stepFailed(step: step.id, reason: "Graph's answer has no id")
-        }
-        return StepResult(status: .done, outputs: [PlanPlaceholder.administrativeUnit: id.lowercased()],
-                          message: "created restricted-management administrative unit '\(name)' (id \(id))")
+        return try await createOnce(step, named: name, noun: "restricted-management administrative unit", found: found,
+                                    placeholder: PlanPlaceholder.administrativeUnit, previous: previous, outputs: outputs,
+                                    journal: &journal, journalPath: journalPath)
     }
 
     func addAdministrativeUnitMember(_ step: PlanStep, outputs: [String: String], journal: inout Journal,
