@@ -9,8 +9,11 @@ struct IDIndex: Sendable {
 
     init(minimumCapacity: Int = 0) { guids.reserveCapacity(minimumCapacity) }
 
-    subscript(id: String) -> Int? {
-        if let key = GUIDKey(id) { return guids[key].map(Int.init) }
+    subscript(id: String) -> Int? { self[id, GUIDKey(id)] }
+
+    /// The value of `id` whose GUID the caller parsed already (nil: not a GUID).
+    subscript(id: String, guid: GUIDKey?) -> Int? {
+        if let guid { return guids[guid].map(Int.init) }
         return others[Directory.normalized(id)].map(Int.init)
     }
 

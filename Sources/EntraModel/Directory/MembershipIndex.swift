@@ -56,26 +56,32 @@ public final class MembershipIndex: Sendable {
         }
         let groupCount = groupIDs.count
         var hasMembers = [Bool](repeating: false, count: groupCount)
-        var children = [[Int32]](repeating: [], count: groupCount)
-        var typed = [[Bool]](repeating: [], count: groupCount)
-        var users = [[Int32]](repeating: [], count: groupCount)
-        var parents = [[Int32]](repeating: [], count: groupCount)
+        // (list, value) pairs, each list's values in file order, made into flat lists at the end: no small array per
+        // group to allocate and grow (a million-user tenant has millions of member entries).
+        let entryCount = entries.reduce(0) { $0 + $1.members.count }
+        var userPairs: [(list: Int32, value: Int32)] = []  // (group, user)
+        var childPairs: [(list: Int32, value: Int32)] = []  // (group, child group)
+        var typedPairs: [(list: Int32, value: Int32)] = []  // (group, 1 when the child counts as nested)
+        var parentPairs: [(list: Int32, value: Int32)] = []  // (child group, group)
         var userMemberships: [(list: Int32, value: Int32)] = []  // (user, group)
+        userPairs.reserveCapacity(entryCount)
+        userMemberships.reserveCapacity(entryCount)
         var others: [String: [Int32]] = [:]
         for (owner, members) in entries {
             hasMembers[Int(owner)] = true
             for member in members {
                 var known = false
-                if let position = userPositions[member.id] {
-                    users[Int(owner)].append(Int32(position))
+                let guid = GUIDKey(member.id)
+                if let position = userPositions[member.id, guid] {
+                    userPairs.append((owner, Int32(position)))
                     userMemberships.append((Int32(position), owner))
                     known = true
                 }
-                if let child = numbers[member.id] {
-                    children[Int(owner)].append(Int32(child))
-                    typed[Int(owner)].append(
-                        member.kind == .group || (member.kind == .unknown && listedGroups[member.id] != nil))
-                    parents[child].append(owner)
+                if let child = numbers[member.id, guid] {
+                    childPairs.append((owner, Int32(child)))
+                    let isTyped = member.kind == .group || (member.kind == .unknown && listedGroups[member.id] != nil)
+                    typedPairs.append((owner, isTyped ? 1 : 0))
+                    parentPairs.append((Int32(child), owner))
                     known = true
                 }
                 if !known { others[Directory.normalized(member.id), default: []].append(owner) }
@@ -87,10 +93,11 @@ public final class MembershipIndex: Sendable {
         groupNumbers = numbers
         self.hasMembers = hasMembers
         isListed = listed
-        childGroups = CompactLists(children)
-        childIsTyped = typed.flatMap { $0 }
-        directUsers = CompactLists(users)
-        parentGroups = CompactLists(parents)
+        childGroups = CompactLists(childPairs, count: groupCount)
+        // The same lists in the same order as childGroups: the flat values line up slot for slot.
+        childIsTyped = CompactLists(typedPairs, count: groupCount).values.map { $0 != 0 }
+        directUsers = CompactLists(userPairs, count: groupCount)
+        parentGroups = CompactLists(parentPairs, count: groupCount)
         userGroups = CompactLists(userMemberships, count: snapshot.users.count)
         otherParents = others
         var unknownNested = false
@@ -288,20 +295,6 @@ public final class MembershipIndex: Sendable {
 struct CompactLists: Sendable {
     let starts: [Int]
     let values: [Int32]
-
-    init(_ lists: [[Int32]]) {
-        var starts = [Int]()
-        starts.reserveCapacity(lists.count + 1)
-        var values = [Int32]()
-        values.reserveCapacity(lists.reduce(0) { $0 + $1.count })
-        for list in lists {
-            starts.append(values.count)
-            values += list
-        }
-        starts.append(values.count)
-        self.starts = starts
-        self.values = values
-    }
 
     /// Lists `0..<count` from (list, value) pairs, each list's values in the pairs' order.
     init(_ pairs: [(list: Int32, value: Int32)], count: Int) {
