@@ -1,9 +1,34 @@
 import EntraModel
 import Foundation
 
-/// The restricted-management administrative unit's steps: create it, add an account, and take an account out for a
-/// change only the unit's own administrators could make (RestrictedUnitSteps) — put back at once when that fails.
+/// Creating an object exactly once (the exclusion group, the unit), and the restricted-management administrative
+/// unit's steps: create it, add an account, and take an account out for a change only the unit's own administrators
+/// could make (RestrictedUnitSteps) — put back at once when that fails.
 extension ApplyEngine {
+    /// A step creating one object that must never exist twice: `found` are the objects already named as the step
+    /// names it. One found is adopted only when an interrupted run of this plan created it; more, or one this plan
+    /// did not create, stop the apply.
+    func createOnce(_ step: PlanStep, named name: String, noun: String, found: [JSONValue], placeholder: String,
+                    previous: Journal.Entry?, outputs: [String: String], journal: inout Journal,
+                    journalPath: String) async throws -> StepResult {
+        if found.count > 1 {
+            throw ProvisionError.unsafe(step: step.id, reason: "\(found.count) \(noun)s are named '\(name)'; remove the extra ones")
+        }
+        if let object = found.first, let id = object["id"]?.stringValue {
+            guard previous != nil else {
+                throw ProvisionError.unsafe(step: step.id, reason: "a \(noun) named '\(name)' appeared that this plan did not create")
+            }
+            return StepResult(status: .done, outputs: [placeholder: id.lowercased()],
+                              message: "\(noun) '\(name)' found (id \(id)): created by the interrupted run")
+        }
+        try started(step, journal: &journal, journalPath: journalPath)
+        let response = try await send(step.request, outputs: outputs, step: step)
+        guard let id = Self.field("id", in: response.body) else {
+            throw ProvisionError.stepFailed(step: step.id, reason: "Graph's answer has no id")
+        }
+        return StepResult(status: .done, outputs: [placeholder: id.lowercased()], message: "created \(noun) '\(name)' (id \(id))")
+    }
+
     func createAdministrativeUnit(_ step: PlanStep, previous: Journal.Entry?, outputs: [String: String],
                                   journal: inout Journal, journalPath: String) async throws -> StepResult {
         let name = step.parameters["administrativeUnitName"] ?? ""
