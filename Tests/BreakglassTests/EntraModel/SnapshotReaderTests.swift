@@ -91,6 +91,29 @@ struct SnapshotReaderTests {
         }
     }
 
+    /// users.json and the member files decode at once, the member files in chunks: every file still lands under its
+    /// own group, and of several malformed files the error names the first in reading order (users.json, then the
+    /// member files by name), as a serial read would.
+    @Test func concurrentDecodeKeepsEveryFileAndTheFirstError() throws {
+        var files: [String: Data] = [:]
+        for index in 0..<40 {
+            files["group-members/g\(String(format: "%02d", index)).json"] = Data(##"{"value":[{"id":"u1","@odata.type":"#microsoft.graph.user"}]}"##.utf8)
+        }
+        let snapshot = try read(files)
+        #expect(snapshot.groupMembers.count == 40)
+        #expect(snapshot.groupMembers["g07"]?.map(\.id) == ["u1"])
+
+        files["group-members/g31.json"] = Data(#"{"value":[{"id":7}]}"#.utf8)
+        files["group-members/g23.json"] = Data(#"{"value":[{"id":7}]}"#.utf8)
+        #expect(throws: SnapshotError.malformed(file: "group-members/g23.json", jsonPath: "value[0].id", reason: "expected a string")) {
+            try read(files)
+        }
+        files["users.json"] = Data(#"{"value":[{"id":"u1","accountEnabled":"yes"}]}"#.utf8)
+        #expect(throws: SnapshotError.malformed(file: "users.json", jsonPath: "value[0].accountEnabled", reason: "expected a boolean")) {
+            try read(files)
+        }
+    }
+
     @Test func invalidJSONAndMissingRequiredFiles() throws {
         do {
             _ = try read(["groups.json": Data("{\"value\": [".utf8)])
