@@ -176,16 +176,8 @@ actor Recorder {
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) },
                               logger: { var logger = Logger(label: "recorder"); logger.logLevel = .critical; return logger }())
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await app.run()
-                return nil
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), let url = URL(string: "http://127.0.0.1:\(port)") else {
-                throw CancellationError()
-            }
-            defer { group.cancelAll() }
+        return try await serveGracefully(app, ports: ports) { port in
+            guard let url = URL(string: "http://127.0.0.1:\(port)") else { throw CancellationError() }
             return try await body(url)
         }
     }
