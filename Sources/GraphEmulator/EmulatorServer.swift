@@ -65,9 +65,7 @@ public struct EmulatorServer: Sendable {
         return router
     }
 
-    /// Serves until `body` returns, then shuts down gracefully: the listener closes first and open connections finish.
-    /// Cancelling a Hummingbird server instead can trap in NIO when a connection is accepted in that moment
-    /// (apple/swift-nio#3481: "Deinited NIOAsyncWriter without calling finish()"); tests and embedders use this.
+    /// Serves until `body` returns, then shuts down gracefully (`serveGracefully`); tests and embedders use this.
     public func serving<T: Sendable>(_ body: @Sendable (URL) async throws -> T) async throws -> T {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(
@@ -76,23 +74,9 @@ public struct EmulatorServer: Sendable {
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
             logger: logger
         )
-        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await services.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let bound = await iterator.next(), let url = URL(string: "http://127.0.0.1:\(bound)") else {
-                await services.triggerGracefulShutdown()
-                throw CancellationError()
-            }
-            do {
-                let result = try await body(url)
-                await services.triggerGracefulShutdown()
-                try await group.waitForAll()
-                return result
-            } catch {
-                await services.triggerGracefulShutdown()
-                throw error
-            }
+        return try await serveGracefully(app, ports: ports, logger: logger) { port in
+            guard let url = URL(string: "http://127.0.0.1:\(port)") else { throw CancellationError() }
+            return try await body(url)
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
+import GraphEmulator
 import Hummingbird
 import Logging
-import ServiceLifecycle
 import Testing
 
 /// The command tree as ArgumentParser describes it (`--experimental-dump-help`), so commands added later are walked
@@ -191,27 +191,7 @@ struct HealthcheckCommandTests {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
-        // Shut down gracefully, never by cancelling: a connection accepted while the server is cancelled traps in
-        // NIO (apple/swift-nio#3481).
-        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [],
-                                                         logger: Logger(label: "healthcheck-tests")))
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await services.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else {
-                await services.triggerGracefulShutdown()
-                throw CancellationError()
-            }
-            do {
-                let result = try await body(port)
-                await services.triggerGracefulShutdown()
-                try await group.waitForAll()
-                return result
-            } catch {
-                await services.triggerGracefulShutdown()
-                throw error
-            }
-        }
+        return try await serveGracefully(app, ports: ports, logger: Logger(label: "healthcheck-tests"), body)
     }
 
     @Test("2xx is healthy (exit 0); 503, a refused connection and a bad URL are not")

@@ -1,5 +1,6 @@
 import Foundation
 import Graph
+import GraphEmulator
 import Hummingbird
 import NIOCore
 import Testing
@@ -13,7 +14,7 @@ enum LoopbackServer {
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
-        return try await serveGracefully(app, ports: ports, body)
+        return try await serveGracefully(app, ports: ports, maximumShutdown: .seconds(1), body)
     }
 }
 

@@ -176,7 +176,8 @@ actor Recorder {
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) },
                               logger: { var logger = Logger(label: "recorder"); logger.logLevel = .critical; return logger }())
-        return try await serveGracefully(app, ports: ports) { port in
+        // A handler that never answers (a delivery cut mid-way) must not hold the test: cancelled after a second.
+        return try await serveGracefully(app, ports: ports, maximumShutdown: .seconds(1)) { port in
             guard let url = URL(string: "http://127.0.0.1:\(port)") else { throw CancellationError() }
             return try await body(url)
         }
