@@ -104,13 +104,13 @@ public struct PopulationEvaluator: Sendable {
     /// group list is read. A user not in the snapshot is evaluated per user.
     public func evaluate(_ context: SignInContext, explain: Bool = true) -> Evaluation {
         guard !explain, let position = directory.userPosition(idOrUPN: context.userID) else { return evaluator.evaluate(context) }
-        return evaluator.evaluate(context, subject: subject(position, explain: false), policies: evaluator.policies)
+        return evaluator.evaluate(context, subject: subject(position), policies: evaluator.policies)
     }
 
-    func subject(_ position: Int, explain: Bool) -> Subject {
+    /// The user at `position`, with groups from the closures and roles as `Subject` finds them.
+    func subject(_ position: Int) -> Subject {
         let user = directory.snapshot.users[position]
         let id = user.id.lowercased()
-        let ancestry = explain ? directory.ancestry(of: id) : nil
         var active: [String: RoleHolding] = [:]
         var eligibleOnly: Set<String> = []
         let policies = evaluator.policies
@@ -121,8 +121,7 @@ public struct PopulationEvaluator: Sendable {
                 eligible: directory.eligibleRoles(of: id, at: evaluator.now, groups: groups))
         }
         return Subject(id: id, user: user,
-                       groups: GroupMembership(position: position, closures: closures, closuresByNumber: closuresByNumber,
-                                               ancestry: ancestry),
+                       groups: GroupMembership(position: position, closures: closuresByNumber),
                        activeRoles: active, eligibleOnlyRoles: eligibleOnly)
     }
 
@@ -139,7 +138,7 @@ public struct PopulationEvaluator: Sendable {
             let id = (user?.id ?? context.userID).lowercased()
             let role = RoleHolding(roleTemplateID: WellKnownRole.globalAdministrator, scope: "/", path: .direct,
                                    kind: .assigned, endDateTime: nil)
-            return Subject(id: id, user: user, groups: GroupMembership(position: 0, closures: [:], closuresByNumber: [], ancestry: nil),
+            return Subject(id: id, user: user, groups: GroupMembership(position: 0, closures: []),
                            activeRoles: administrator ? [role.roleTemplateID: role] : [:], eligibleOnlyRoles: [])
         }
         let (facts, notes) = evaluator.facts(context, subject: subject(administrator: false))
@@ -279,46 +278,33 @@ public struct PopulationOutcome: Sendable {
     }
 }
 
-/// A user's groups: answered from the closures of the groups the policies name (no group list read), or from one
-/// walk up from the user, which also gives the path below each group.
+/// A user's groups, by group number of the directory's membership index: answered from the closures of the groups
+/// the policies name (no group list read), or from one walk up from the user, which also gives the path below each
+/// group.
 struct GroupMembership: Sendable {
     var position: Int?
-    var closures: [String: Bitset] = [:]
-    /// `closures` by group number of the directory's membership index (nil: not a policy or role group).
-    var closuresByNumber: [Bitset?] = []
+    /// The closures by group number (nil: not a policy or role group).
+    var closures: [Bitset?] = []
     var ancestry: MembershipIndex.Ancestry?
     /// The "nested through" text below each group, made once per evaluation: policies name the same groups.
     let pathTexts = PathTexts()
 
     init(ancestry: MembershipIndex.Ancestry) { self.ancestry = ancestry }
 
-    init(position: Int, closures: [String: Bitset], closuresByNumber: [Bitset?], ancestry: MembershipIndex.Ancestry?) {
+    init(position: Int, closures: [Bitset?]) {
         self.position = position
         self.closures = closures
-        self.closuresByNumber = closuresByNumber
-        self.ancestry = ancestry
     }
 
-    func contains(_ group: String) -> Bool {
-        if let position, let closure = closures[group] { return closure.contains(position) }
-        return ancestry?.contains(groupID: group) ?? false
+    /// Whether the user is in the group (nil: a group the directory does not know, which has no members).
+    func contains(_ group: Int?) -> Bool {
+        guard let group else { return false }
+        if let ancestry { return ancestry.contains(group) }
+        guard let position, group < closures.count, let closure = closures[group] else { return false }
+        return closure.contains(position)
     }
 
-    /// `contains` for a group the users condition resolved to its number (nil: a group the directory does not know,
-    /// which has no members).
-    func contains(_ group: String, number: Int?) -> Bool {
-        guard let number else { return false }
-        // The walk up, when there is one, answers without touching a bitset's storage.
-        if let ancestry { return ancestry.contains(number) }
-        if let position, number < closuresByNumber.count, let closure = closuresByNumber[number] {
-            return closure.contains(position)
-        }
-        return contains(group)
-    }
-
-    func path(below group: String) -> [String] { ancestry?.path(below: group) ?? [] }
-
-    func pathNumbers(below number: Int) -> [Int] { ancestry?.pathNumbers(belowNumber: number) ?? [] }
+    func pathNumbers(below group: Int) -> [Int] { ancestry?.pathNumbers(belowNumber: group) ?? [] }
 }
 
 extension Subject {

@@ -51,15 +51,11 @@ struct Subject: Sendable {
         return (active, eligibleOnly)
     }
 
-    func isMember(of group: String) -> Bool { groups.contains(group) }
+    /// Whether the user is in the group given by its number (nil: unknown to the directory).
+    func isMember(ofGroup number: Int?) -> Bool { groups.contains(number) }
 
-    func isMember(of group: String, number: Int?) -> Bool { groups.contains(group, number: number) }
-
-    /// The groups between `group` and the user, outermost first: `[Inner]` when the user is in Inner, which is in
-    /// `group`.
-    func path(below group: String) -> [String] { groups.path(below: group) }
-
-    /// `path(below:)` as group numbers of the directory's membership index, for a group given by number.
+    /// The groups between the group and the user, outermost first, as group numbers: `[Inner]` when the user is in
+    /// Inner, which is in the group. Empty unless the user's groups were walked up.
     func pathNumbers(below group: Int) -> [Int] { groups.pathNumbers(below: group) }
 }
 

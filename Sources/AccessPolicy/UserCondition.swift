@@ -174,7 +174,7 @@ struct UserCondition: Sendable {
         case .no: break
         }
         for group in excludeGroupRefs {
-            if subject.isMember(of: group.id, number: group.number) {
+            if subject.isMember(ofGroup: group.number) {
                 return Match(scope: .excluded("user excluded by group \(group.name)\(viaGroup(group))"),
                              isCertain: true, notes: [])
             }
@@ -207,7 +207,7 @@ struct UserCondition: Sendable {
         case .possibly(let what): possible.append("user possibly included as a \(what)")
         case .no: break
         }
-        for group in includeGroupRefs where subject.isMember(of: group.id, number: group.number) {
+        for group in includeGroupRefs where subject.isMember(ofGroup: group.number) {
             return included("user included by group \(group.name)\(viaGroup(group))")
         }
         for role in includeRoles {
