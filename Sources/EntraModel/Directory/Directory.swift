@@ -151,14 +151,24 @@ public final class Directory: Sendable {
     /// Active assignments of the user, at `date`: direct, through a role-assignable group, time-bound or
     /// PIM-activated. Without schedule instances (no Entra ID P2) the permanent role assignments are used.
     public func activeRoles(of userID: String, at date: Date) -> [RoleHolding] {
-        activeRoles(of: userID, at: date, groups: transitiveGroups(of: userID))
+        activeRoles(of: userID, at: date, groups: roleGroups(of: userID))
+    }
+
+    /// The groups the object is in, directly or nested, that hold or are eligible for a role: the only groups role
+    /// lookups read. On a directory where a user is in thousands of groups this is a handful of ids, not thousands.
+    public func roleGroups(of objectID: String) -> Set<String> {
+        guard !roleGroups.isEmpty else { return [] }
+        let ancestry = ancestry(of: objectID)
+        return Set(roleGroups.filter { ancestry.contains(groupID: $0) })
     }
 
     /// `activeRoles(of:at:)` for a caller that has the user's transitive groups already.
     public func activeRoles(of userID: String, at date: Date, groups: Set<String>) -> [RoleHolding] {
         let userID = Self.normalized(userID)
         var principals = [(userID, RoleHolding.Path.direct)]
-        if !groups.isEmpty { principals += groups.sorted().map { ($0, RoleHolding.Path.group($0)) } }
+        // Only groups with an assignment or instance can add a holding: sort those, not all of the user's groups.
+        let holding = groups.filter { assignmentsByPrincipal[$0] != nil || instancesByPrincipal[$0] != nil }
+        principals += holding.sorted().map { ($0, RoleHolding.Path.group($0)) }
         var holdings: [RoleHolding] = []
         if snapshot.roleAssignmentScheduleInstances != nil {
             for (principal, path) in principals {
@@ -208,7 +218,7 @@ public final class Directory: Sendable {
     /// Eligible-only (PIM) assignments of the user: not active until activated. nil when eligibility is unknown.
     public func eligibleRoles(of userID: String, at date: Date) -> [RoleHolding]? {
         guard snapshot.roleEligibilitySchedules != nil else { return nil }
-        return eligibleRoles(of: userID, at: date, groups: transitiveGroups(of: userID))
+        return eligibleRoles(of: userID, at: date, groups: roleGroups(of: userID))
     }
 
     /// `eligibleRoles(of:at:)` for a caller that has the user's transitive groups already (or those of them that
@@ -216,7 +226,8 @@ public final class Directory: Sendable {
     public func eligibleRoles(of userID: String, at date: Date, groups: Set<String>) -> [RoleHolding]? {
         guard snapshot.roleEligibilitySchedules != nil else { return nil }
         let userID = Self.normalized(userID)
-        let principals = [(userID, RoleHolding.Path.direct)] + groups.sorted().map { ($0, RoleHolding.Path.group($0)) }
+        let principals = [(userID, RoleHolding.Path.direct)]
+            + groups.filter { eligibilityByPrincipal[$0] != nil }.sorted().map { ($0, RoleHolding.Path.group($0)) }
         return principals.flatMap { principal, path in
             (eligibilityByPrincipal[principal] ?? []).compactMap { schedule -> RoleHolding? in
                 let end = schedule.scheduleInfo?.expiration?.endDateTime

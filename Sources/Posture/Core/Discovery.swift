@@ -26,15 +26,57 @@ struct Discovery {
     }
 
     static func isNamedLikeEmergencyAccount(_ user: User) -> Bool {
-        let local = (user.userPrincipalName ?? "").split(separator: "@").first.map { $0.lowercased() } ?? ""
-        let display = (user.displayName ?? "").lowercased()
+        let local = Directory.normalized(String(localPart(user.userPrincipalName ?? "")))
+        let display = Directory.normalized(user.displayName ?? "")
         for text in [local, display] {
-            let squashed = text.filter { $0.isLetter || $0.isNumber }
-            if squashed.contains("breakglass") || squashed.contains("emergencyaccess") || squashed.hasPrefix("emergency") {
+            let squashed = lettersAndDigits(text)
+            if contains(squashed, breakGlass) || contains(squashed, emergencyAccess) || squashed.starts(with: emergency) {
                 return true
             }
-            if text.range(of: #"^bg[-_.]?\d+$"#, options: .regularExpression) != nil { return true }
+            if isNumberedBG(text) { return true }
         }
         return false
+    }
+
+    /// The UPN's first non-empty part between `@`s, as `split(separator: "@").first` gives it: by bytes for ASCII
+    /// text, by characters otherwise (an `@` followed by a combining mark is not a separator).
+    static func localPart(_ upn: String) -> Substring {
+        guard upn.utf8.allSatisfy({ $0 < 0x80 }) else { return upn.split(separator: "@").first ?? "" }
+        let utf8 = upn.utf8
+        guard let start = utf8.firstIndex(where: { $0 != 0x40 }) else { return "" }
+        return upn[start..<(utf8[start...].firstIndex(of: 0x40) ?? utf8.endIndex)]
+    }
+
+    private static let breakGlass = Array("breakglass".utf8)
+    private static let emergencyAccess = Array("emergencyaccess".utf8)
+    private static let emergency = Array("emergency".utf8)
+
+    /// Whether `needle` occurs in `bytes` (names are short: a plain scan beats a generic searcher set up per call).
+    private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard needle.count <= bytes.count else { return false }
+        return (0...(bytes.count - needle.count)).contains { start in bytes[start..<(start + needle.count)].elementsEqual(needle) }
+    }
+
+    /// The letters and digits of `text`, a byte per character: an ASCII one as itself, any other as 0xFF (the
+    /// patterns are ASCII, so it never matches one of theirs). ASCII names — nearly all — skip the per-character
+    /// Unicode work, which on a million users was most of discovery.
+    static func lettersAndDigits(_ text: String) -> [UInt8] {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return text.compactMap { character in
+                guard character.isLetter || character.isNumber else { return nil }
+                return character.asciiValue ?? 0xFF
+            }
+        }
+        return text.utf8.filter { (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) || (0x41...0x5A).contains($0) }
+    }
+
+    /// Whether the (lowered) name matches `^bg[-_.]?\d+$` — bg01, bg-2, bg_3, bg.4 — without compiling a regular
+    /// expression per user (`\d` is a Unicode decimal digit, as in ICU's expressions).
+    static func isNumberedBG(_ text: String) -> Bool {
+        var rest = text.unicodeScalars[...]
+        guard rest.starts(with: "bg".unicodeScalars) else { return false }
+        rest = rest.dropFirst(2)
+        if let separator = rest.first, separator == "-" || separator == "_" || separator == "." { rest = rest.dropFirst() }
+        return !rest.isEmpty && rest.allSatisfy { $0.properties.numericType == .decimal }
     }
 }
