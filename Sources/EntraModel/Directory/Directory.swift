@@ -6,7 +6,9 @@ public final class Directory: Sendable {
     public let snapshot: Snapshot
     /// Positions in `snapshot.users` and `snapshot.groups`: an index, not copies of the records.
     private let usersByID: IDIndex
-    private let usersByUPN: [String: Int]
+    /// Users by normalized UPN, built on the first lookup that misses by object id: most runs look users up by id
+    /// only, and on a million users this table costs most of a second.
+    private let usersByUPN: LazyIndex<[String: Int]>
     private let groupsByID: IDIndex
     /// The display name (else the id) of each group number of `membership`: explanations name long nesting chains
     /// without a lookup by id per group.
@@ -26,19 +28,27 @@ public final class Directory: Sendable {
 
     public init(_ snapshot: Snapshot) {
         self.snapshot = snapshot
-        var byID = IDIndex(minimumCapacity: snapshot.users.count)
-        var byUPN: [String: Int] = [:]
-        byUPN.reserveCapacity(snapshot.users.count)
-        for (index, user) in snapshot.users.enumerated() {
-            byID.insertIfAbsent(user.id, index)
-            if let upn = user.userPrincipalName, byUPN[Self.normalized(upn)] == nil { byUPN[Self.normalized(upn)] = index }
-        }
+        // The users' index and the groups' numbering do not need each other: they are built at once.
+        let (byID, numbering) = concurrently({
+            var byID = IDIndex(minimumCapacity: snapshot.users.count)
+            for (index, user) in snapshot.users.enumerated() { byID.insertIfAbsent(user.id, index) }
+            return byID
+        }, { MembershipIndex.Numbering(snapshot) })
         usersByID = byID
-        usersByUPN = byUPN
+        usersByUPN = LazyIndex {
+            var byUPN: [String: Int] = [:]
+            byUPN.reserveCapacity(snapshot.users.count)
+            for (index, user) in snapshot.users.enumerated() {
+                guard let upn = user.userPrincipalName else { continue }
+                let key = Self.normalized(upn)
+                if byUPN[key] == nil { byUPN[key] = index }
+            }
+            return byUPN
+        }
         var groups = IDIndex(minimumCapacity: snapshot.groups.count)
         for (index, group) in snapshot.groups.enumerated() { groups.insertIfAbsent(group.id, index) }
         groupsByID = groups
-        membership = MembershipIndex(snapshot, userPositions: byID, listedGroups: groups)
+        membership = MembershipIndex(snapshot, numbering: numbering, userPositions: byID, listedGroups: groups)
         let membershipIndex = membership
         groupNamesByNumber = (0..<membershipIndex.groupCount).map { number in
             let id = membershipIndex.groupID(number)
@@ -66,13 +76,13 @@ public final class Directory: Sendable {
     /// The user's position by object id or, case-insensitively, UPN.
     public func userPosition(idOrUPN text: String) -> Int? {
         let key = Self.normalized(text)
-        return usersByID[key] ?? usersByUPN[key]
+        return usersByID[key] ?? usersByUPN.value[key]
     }
 
     /// By object id or, case-insensitively, by UPN.
     public func user(idOrUPN text: String) -> User? {
         let key = Self.normalized(text)
-        return (usersByID[key] ?? usersByUPN[key]).map { snapshot.users[$0] }
+        return (usersByID[key] ?? usersByUPN.value[key]).map { snapshot.users[$0] }
     }
 
     /// Ids and UPNs compare case-insensitively; ASCII (every GUID, nearly every UPN) is lowered without Unicode work.

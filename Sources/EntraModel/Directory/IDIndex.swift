@@ -1,3 +1,5 @@
+import Foundation
+
 /// Object ids to small integers (positions, group numbers), compared as `Directory.normalized` compares them.
 ///
 /// Graph's object ids are GUIDs. They are keyed by their 128 bits, parsed once in either letter case, which hashes

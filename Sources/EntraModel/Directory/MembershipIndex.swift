@@ -33,72 +33,108 @@ public final class MembershipIndex: Sendable {
     /// Some typed nested group has no member file: only then can a group's unknown membership be non-empty below it.
     let hasUnknownNested: Bool
 
-    /// `userPositions` maps a user id to its position (the first, for ids listed twice); `listedGroups` the ids in
-    /// groups.json.
-    init(_ snapshot: Snapshot, userPositions: IDIndex, listedGroups: IDIndex) {
-        userCount = snapshot.users.count
+    /// Group numbers and the member files in numbering order: everything that does not need the users, so that it
+    /// can be built while the users' index is.
+    struct Numbering: Sendable {
         var groupIDs: [String] = []
-        var numbers = IDIndex(minimumCapacity: snapshot.groups.count + snapshot.groupMembers.count)
-        func number(_ id: String) -> Int32 {
+        var numbers: IDIndex
+        var entries: [(owner: Int32, members: [DirectoryObjectReference])] = []
+
+        init(_ snapshot: Snapshot) {
+            numbers = IDIndex(minimumCapacity: snapshot.groups.count + snapshot.groupMembers.count)
+            for group in snapshot.groups { _ = number(group.id) }
+            // Member files in a stable order: the same snapshot always numbers its groups the same way.
+            let files = snapshot.groupMembers.map { (Directory.normalized($0.key), $0.value) }.sorted { $0.0 < $1.0 }
+            for (id, _) in files { _ = number(id) }
+            entries.reserveCapacity(files.count)
+            for (id, members) in files {
+                for member in members where member.kind == .group { _ = number(member.id) }
+                entries.append((number(id), members))
+            }
+        }
+
+        mutating func number(_ id: String) -> Int32 {
             let number = numbers.insertIfAbsent(id, groupIDs.count)
             if number == groupIDs.count { groupIDs.append(Directory.normalized(id)) }
             return Int32(number)
         }
-        for group in snapshot.groups { _ = number(group.id) }
-        // Member files in a stable order: the same snapshot always numbers its groups the same way.
-        let files = snapshot.groupMembers.map { (Directory.normalized($0.key), $0.value) }.sorted { $0.0 < $1.0 }
-        for (id, _) in files { _ = number(id) }
-        var entries: [(owner: Int32, members: [DirectoryObjectReference])] = []
-        entries.reserveCapacity(files.count)
-        for (id, members) in files {
-            for member in members where member.kind == .group { _ = number(member.id) }
-            entries.append((number(id), members))
-        }
-        let groupCount = groupIDs.count
-        var hasMembers = [Bool](repeating: false, count: groupCount)
-        // (list, value) pairs, each list's values in file order, made into flat lists at the end: no small array per
-        // group to allocate and grow (a million-user tenant has millions of member entries).
-        let entryCount = entries.reduce(0) { $0 + $1.members.count }
-        var userPairs: [(list: Int32, value: Int32)] = []  // (group, user)
-        var childPairs: [(list: Int32, value: Int32)] = []  // (group, child group)
-        var typedPairs: [(list: Int32, value: Int32)] = []  // (group, 1 when the child counts as nested)
-        var parentPairs: [(list: Int32, value: Int32)] = []  // (child group, group)
+    }
+
+    /// (list, value) pairs from a run of member files, each list's values in file order, made into flat lists at the
+    /// end: no small array per group to allocate and grow (a million-user tenant has millions of member entries).
+    private struct Pairs: Sendable {
+        var users: [(list: Int32, value: Int32)] = []  // (group, user)
+        var children: [(list: Int32, value: Int32)] = []  // (group, child group)
+        var typed: [(list: Int32, value: Int32)] = []  // (group, 1 when the child counts as nested)
+        var parents: [(list: Int32, value: Int32)] = []  // (child group, group)
         var userMemberships: [(list: Int32, value: Int32)] = []  // (user, group)
-        userPairs.reserveCapacity(entryCount)
-        userMemberships.reserveCapacity(entryCount)
-        var others: [String: [Int32]] = [:]
-        for (owner, members) in entries {
-            hasMembers[Int(owner)] = true
-            for member in members {
-                var known = false
-                let guid = GUIDKey(member.id)
-                if let position = userPositions[member.id, guid] {
-                    userPairs.append((owner, Int32(position)))
-                    userMemberships.append((Int32(position), owner))
-                    known = true
+        var others: [(id: String, group: Int32)] = []
+
+        init(_ entries: ArraySlice<(owner: Int32, members: [DirectoryObjectReference])>, numbers: IDIndex,
+             userPositions: IDIndex, listedGroups: IDIndex)
+        {
+            let entryCount = entries.reduce(0) { $0 + $1.members.count }
+            users.reserveCapacity(entryCount)
+            userMemberships.reserveCapacity(entryCount)
+            for (owner, members) in entries {
+                for member in members {
+                    var known = false
+                    let guid = GUIDKey(member.id)
+                    if let position = userPositions[member.id, guid] {
+                        users.append((owner, Int32(position)))
+                        userMemberships.append((Int32(position), owner))
+                        known = true
+                    }
+                    if let child = numbers[member.id, guid] {
+                        children.append((owner, Int32(child)))
+                        let isTyped = member.kind == .group || (member.kind == .unknown && listedGroups[member.id] != nil)
+                        typed.append((owner, isTyped ? 1 : 0))
+                        parents.append((Int32(child), owner))
+                        known = true
+                    }
+                    if !known { others.append((Directory.normalized(member.id), owner)) }
                 }
-                if let child = numbers[member.id, guid] {
-                    childPairs.append((owner, Int32(child)))
-                    let isTyped = member.kind == .group || (member.kind == .unknown && listedGroups[member.id] != nil)
-                    typedPairs.append((owner, isTyped ? 1 : 0))
-                    parentPairs.append((Int32(child), owner))
-                    known = true
-                }
-                if !known { others[Directory.normalized(member.id), default: []].append(owner) }
             }
         }
+    }
+
+    /// `userPositions` maps a user id to its position (the first, for ids listed twice); `listedGroups` the ids in
+    /// groups.json. The member files are resolved in two halves at once, and the lists built at once, in file order:
+    /// the result is the same as one pass.
+    init(_ snapshot: Snapshot, numbering: Numbering, userPositions: IDIndex, listedGroups: IDIndex) {
+        userCount = snapshot.users.count
+        let entries = numbering.entries
+        let groupCount = numbering.groupIDs.count
+        let middle = entries.count / 2
+        let (first, second) = concurrently(
+            { Pairs(entries[..<middle], numbers: numbering.numbers, userPositions: userPositions, listedGroups: listedGroups) },
+            { Pairs(entries[middle...], numbers: numbering.numbers, userPositions: userPositions, listedGroups: listedGroups) })
+        let halves = [first, second]
+        var hasMembers = [Bool](repeating: false, count: groupCount)
+        for (owner, _) in entries { hasMembers[Int(owner)] = true }
+        var others: [String: [Int32]] = [:]
+        for half in halves { for (id, group) in half.others { others[id, default: []].append(group) } }
         var listed = [Bool](repeating: false, count: groupCount)
-        for group in snapshot.groups { if let number = numbers[group.id] { listed[number] = true } }
-        self.groupIDs = groupIDs
-        groupNumbers = numbers
+        for group in snapshot.groups { if let number = numbering.numbers[group.id] { listed[number] = true } }
+        let users = snapshot.users.count
+        let (userGroups, groupLists) = concurrently(
+            { CompactLists(halves.map(\.userMemberships), count: users) },
+            {
+                (children: CompactLists(halves.map(\.children), count: groupCount),
+                 // The same lists in the same order as `children`: the flat values line up slot for slot.
+                 typed: CompactLists(halves.map(\.typed), count: groupCount).values.map { $0 != 0 },
+                 users: CompactLists(halves.map(\.users), count: groupCount),
+                 parents: CompactLists(halves.map(\.parents), count: groupCount))
+            })
+        groupIDs = numbering.groupIDs
+        groupNumbers = numbering.numbers
         self.hasMembers = hasMembers
         isListed = listed
-        childGroups = CompactLists(childPairs, count: groupCount)
-        // The same lists in the same order as childGroups: the flat values line up slot for slot.
-        childIsTyped = CompactLists(typedPairs, count: groupCount).values.map { $0 != 0 }
-        directUsers = CompactLists(userPairs, count: groupCount)
-        parentGroups = CompactLists(parentPairs, count: groupCount)
-        userGroups = CompactLists(userMemberships, count: snapshot.users.count)
+        childGroups = groupLists.children
+        childIsTyped = groupLists.typed
+        directUsers = groupLists.users
+        parentGroups = groupLists.parents
+        self.userGroups = userGroups
         otherParents = others
         var unknownNested = false
         for (owner, _) in entries where !unknownNested {
@@ -296,16 +332,18 @@ struct CompactLists: Sendable {
     let starts: [Int]
     let values: [Int32]
 
-    /// Lists `0..<count` from (list, value) pairs, each list's values in the pairs' order.
-    init(_ pairs: [(list: Int32, value: Int32)], count: Int) {
+    /// Lists `0..<count` from runs of (list, value) pairs, each list's values in the order of the runs and pairs.
+    init(_ runs: [[(list: Int32, value: Int32)]], count: Int) {
         var starts = [Int](repeating: 0, count: count + 1)
-        for pair in pairs { starts[Int(pair.list) + 1] += 1 }
+        for pairs in runs { for pair in pairs { starts[Int(pair.list) + 1] += 1 } }
         for list in 0..<count { starts[list + 1] += starts[list] }
         var next = starts
-        var values = [Int32](repeating: 0, count: pairs.count)
-        for pair in pairs {
-            values[next[Int(pair.list)]] = pair.value
-            next[Int(pair.list)] += 1
+        var values = [Int32](repeating: 0, count: starts[count])
+        for pairs in runs {
+            for pair in pairs {
+                values[next[Int(pair.list)]] = pair.value
+                next[Int(pair.list)] += 1
+            }
         }
         self.starts = starts
         self.values = values

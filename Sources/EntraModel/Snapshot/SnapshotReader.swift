@@ -262,25 +262,3 @@ extension SnapshotReader {
         }
     }
 }
-
-/// One result per job of a `DispatchQueue.concurrentPerform`: each job writes only its own slot, under a lock, and
-/// the slots are read after `concurrentPerform` returned.
-final class ResultSlots<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<Value, any Error>?]
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ result: Result<Value, any Error>) {
-        lock.lock()
-        slots[index] = result
-        lock.unlock()
-    }
-
-    /// Every slot, in job order (call after the jobs finished).
-    var values: [Result<Value, any Error>] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.map { $0 ?? .failure(CancellationError()) }
-    }
-}
