@@ -128,18 +128,27 @@ public struct SnapshotReader: Sendable {
         }
         let organization = try decode(ObjectEnvelope<Organization>.self, SnapshotFile.organization.rawValue, organizationData).item
         let domains = try required(Domain.self, .domains)
-        let usersData = try load(.users)
         if let status = manifest?.files?[SnapshotFile.groupMembers.rawValue], status.status != "ok" {
             unavailable[SnapshotFile.groupMembers.rawValue] = Unavailable(
                 file: SnapshotFile.groupMembers.rawValue, status: status.status, message: status.message)
         }
-        let (users, groupMembers) = try Self.usersAndMembers(usersData, memberFiles: source.fileNames(in: SnapshotFile.groupMembers.rawValue),
-                                                             source: source)
+        let files = manifest?.files
+        /// A required file's bytes, read inside the concurrent jobs: its status is checked as `load` checks it.
+        @Sendable func readRequired(_ file: SnapshotFile) throws -> Data {
+            if let status = files?[file.rawValue], status.status != "ok" {
+                throw SnapshotError.requiredFileUnavailable(file: file.rawValue, status: status.status, message: status.message)
+            }
+            guard let data = try source.data(at: file.rawValue) else { throw SnapshotError.missingRequiredFile(file.rawValue) }
+            return data
+        }
+        let (users, groupMembers, groups) = try Self.usersMembersAndGroups(
+            users: { try readRequired(.users) }, groups: { try readRequired(.groups) },
+            memberFiles: source.fileNames(in: SnapshotFile.groupMembers.rawValue), source: source)
         var snapshot = Snapshot(
             organization: organization,
             domains: domains,
             users: users,
-            groups: try required(Group.self, .groups),
+            groups: groups,
             groupMembers: groupMembers,
             roleDefinitions: try required(RoleDefinition.self, .roleDefinitions),
             roleAssignments: try required(RoleAssignment.self, .roleAssignments),
@@ -182,37 +191,47 @@ public struct SnapshotReader: Sendable {
 }
 
 extension SnapshotReader {
-    /// users.json and the group-members folder are most of a large snapshot. They are decoded at once on every core
-    /// (users.json as one job, the member files in chunks), each with its fast decoder and JSONDecoder as the
-    /// fallback that gives the same items or the exact error; the first error in reading order is the one thrown.
-    static func usersAndMembers(_ usersData: Data?, memberFiles names: [String], source: any SnapshotSource) throws
-        -> (users: [User], members: [String: [DirectoryObjectReference]])
+    /// users.json, groups.json and the group-members folder are most of a large snapshot. They are read and decoded at
+    /// once on every core (users.json and groups.json as a job each, the member files in chunks), each with its fast
+    /// decoder, if it has one, and JSONDecoder as the fallback that gives the same items or the exact error; the first
+    /// error in reading order (users, member files, groups) is the one thrown.
+    static func usersMembersAndGroups(users readUsers: @Sendable () throws -> Data, groups readGroups: @Sendable () throws -> Data,
+                                      memberFiles names: [String], source: any SnapshotSource) throws
+        -> (users: [User], members: [String: [DirectoryObjectReference]], groups: [Group])
     {
         let chunkCount = names.isEmpty ? 0 : min(names.count, max(1, ProcessInfo.processInfo.activeProcessorCount * 4))
         let chunks: [ArraySlice<String>] = (0..<chunkCount).map { index in
             names[(names.count * index / chunkCount)..<(names.count * (index + 1) / chunkCount)]
         }
-        let results = ResultSlots<Decoded>(count: 1 + chunks.count)
-        DispatchQueue.concurrentPerform(iterations: 1 + chunks.count) { job in
+        // Jobs start in index order: the two large files first, so that the member chunks fill in around them.
+        let results = ResultSlots<Decoded>(count: 2 + chunks.count)
+        DispatchQueue.concurrentPerform(iterations: 2 + chunks.count) { job in
             results.set(job, Result {
-                guard job > 0 else { return .users(try decodeUsers(usersData)) }
-                return .members(try decodeMembers(chunks[job - 1], source: source))
+                switch job {
+                case 0: return .users(try decodeUsers(readUsers()))
+                case 1: return .groups(try decode(ListEnvelope<Group>.self, SnapshotFile.groups.rawValue, readGroups()).items)
+                default: return .members(try decodeMembers(chunks[job - 2], source: source))
+                }
             })
         }
         var users: [User] = []
+        var groups: [Group] = []
         var members: [String: [DirectoryObjectReference]] = [:]
         members.reserveCapacity(names.count)
-        for result in results.values {
+        let slots = results.values
+        for result in [slots[0]] + slots.dropFirst(2) + [slots[1]] {
             switch try result.get() {
             case .users(let list): users = list
+            case .groups(let list): groups = list
             case .members(let chunk): for (key, items) in chunk { members[key] = items }
             }
         }
-        return (users, members)
+        return (users, members, groups)
     }
 
     private enum Decoded: Sendable {
         case users([User])
+        case groups([Group])
         case members([(String, [DirectoryObjectReference])])
     }
 
@@ -227,8 +246,7 @@ extension SnapshotReader {
         }
     }
 
-    private static func decodeUsers(_ data: Data?) throws -> [User] {
-        guard let data else { return [] }
+    private static func decodeUsers(_ data: Data) throws -> [User] {
         if let utf8 = TextEncoding.utf8(data), let users = FastUserDecoder.decode(utf8) { return users }
         return try decode(ListEnvelope<User>.self, SnapshotFile.users.rawValue, data).items
     }

@@ -22,7 +22,7 @@ struct Discovery {
             let untouched = !enabled.isEmpty && enabled.allSatisfy { !evaluator.mayApply($0, toUser: user.id).applies }
             if permanent && untouched { found.append(user) }
         }
-        return found.sorted { $0.name.lowercased() < $1.name.lowercased() }
+        return Directory.sortedByName(found)
     }
 
     static func isNamedLikeEmergencyAccount(_ user: User) -> Bool {

@@ -116,32 +116,77 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "whatif evaluations to average over.") var whatifs = 2_000
         @Flag(help: "Also time Python's json.load of the same files (needs python3).") var comparePython = false
         @Flag(help: "Skip simulate --all-users.") var skipSimulate = false
+        @Option(name: .customLong("repeat"),
+                help: "Runs of each snapshot, each in its own process, interleaved; a summary gives medians and how the audit grows.")
+        var repeats = 1
+        @Option(name: .customLong("record"), help: .hidden) var recordPath: String?
 
         func validate() throws {
             guard !snapshotPaths.isEmpty else { throw ValidationError("Give --snapshot DIR (repeatable).") }
+            guard (1...100).contains(repeats) else { throw ValidationError("--repeat takes 1 to 100.") }
             if snapshotPaths.count > 1, configPath != nil {
                 throw ValidationError("--config goes with a single --snapshot.")
             }
         }
 
         func run() async throws {
-            guard snapshotPaths.count == 1 else {
-                for path in snapshotPaths { try runInChild(path) }
-                return
-            }
+            guard snapshotPaths.count == 1, repeats == 1 else { return try runInChildren() }
             try await measure(URL(fileURLWithPath: snapshotPaths[0]))
         }
 
+        /// Each snapshot in processes of their own, `repeats` rounds with the snapshots interleaved (so that a slow
+        /// spell of the machine falls on all of them), each round also timing the `audit` command end to end; then the
+        /// medians.
+        private func runInChildren() throws {
+            let records = FileManager.default.temporaryDirectory.appendingPathComponent("breakglass-bench-\(UUID().uuidString).jsonl")
+            defer { try? FileManager.default.removeItem(at: records) }
+            var endToEnd: [String: [Double]] = [:]
+            for round in 1...repeats {
+                for path in snapshotPaths {
+                    if repeats > 1 { Terminal.write("— round \(round) of \(repeats)") }
+                    try runInChild(path, record: records.path)
+                    endToEnd[path, default: []].append(try auditCommandSeconds(path))
+                }
+            }
+            let lines = (try? String(contentsOf: records, encoding: .utf8)) ?? ""
+            let runs = lines.split(separator: "\n").compactMap { try? JSONDecoder().decode(BenchRecord.self, from: Data($0.utf8)) }
+            Terminal.write(BenchSummary(order: snapshotPaths, runs: runs, endToEnd: endToEnd).text)
+        }
+
         /// `bench run` for one snapshot in a process of its own.
-        private func runInChild(_ path: String) throws {
+        private func runInChild(_ path: String, record: String) throws {
             guard let executable = Bundle.main.executableURL else { throw OutputError(message: "cannot find the breakglass executable") }
             let process = Process()
             process.executableURL = executable
-            process.arguments = ["bench", "run", "--snapshot", path, "--whatifs", String(whatifs)]
+            process.arguments = ["bench", "run", "--snapshot", path, "--whatifs", String(whatifs), "--record", record]
                 + (comparePython ? ["--compare-python"] : []) + (skipSimulate ? ["--skip-simulate"] : [])
+                + (configPath.map { ["--config", $0] } ?? [])
             try process.run()
             process.waitUntilExit()
             guard process.terminationStatus == 0 else { throw ExitCode(process.terminationStatus) }
+        }
+
+        /// Wall-clock seconds of `breakglass audit --snapshot DIR --format json --output FILE` in its own process, as a
+        /// user runs it (with the snapshot's breakglass.yml when it has one).
+        private func auditCommandSeconds(_ path: String) throws -> Double {
+            guard let executable = Bundle.main.executableURL else { throw OutputError(message: "cannot find the breakglass executable") }
+            let folder = URL(fileURLWithPath: path)
+            let config = configPath ?? folder.appendingPathComponent("breakglass.yml").path
+            let output = FileManager.default.temporaryDirectory.appendingPathComponent("breakglass-bench-\(UUID().uuidString).json")
+            defer { try? FileManager.default.removeItem(at: output) }
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["audit", "--snapshot", path, "--format", "json", "--output", output.path]
+                + (FileManager.default.fileExists(atPath: config) ? ["--config", config] : [])
+            process.standardOutput = FileHandle.nullDevice
+            let start = ContinuousClock.now
+            try process.run()
+            process.waitUntilExit()
+            let seconds = Measure.seconds(ContinuousClock.now - start)
+            // 0: every check passed; 1: some failed (spec/report.md). Anything else is the audit failing to run.
+            guard [0, 1].contains(process.terminationStatus) else { throw ExitCode(process.terminationStatus) }
+            Terminal.write("audit command, end to end (own process)".padding(42) + Measure.format(.nanoseconds(Int64(seconds * 1e9))))
+            return seconds
         }
 
         private func measure(_ folder: URL) async throws {
@@ -161,6 +206,7 @@ struct BenchCommand: AsyncParsableCommand {
                                         format: .json, options: RenderOptions())
             }
             let auditTime = ContinuousClock.now - total
+            measure.seconds["audit"] = Measure.seconds(auditTime)
             measure.lines.append("  = audit, snapshot folder to JSON report   \(Measure.format(auditTime))  (\(findings.count) results, \(json.utf8.count / 1024) KiB)")
             let pythonAfter = comparePython ? Measure.pythonJSONLoad(folder) : nil
 
@@ -178,6 +224,7 @@ struct BenchCommand: AsyncParsableCommand {
                 }
                 let mean = (ContinuousClock.now - start) / evaluations
                 measure.lines.append(name.padding(42) + "\(Measure.format(mean))  (mean of \(evaluations); \(blocked) blocked)")
+                measure.seconds[name] = Measure.seconds(mean)
             }
             // Explained, the user's groups are walked up once (the per-user evaluation); decision only, they are
             // answered from the columns' closures.
@@ -215,6 +262,7 @@ struct BenchCommand: AsyncParsableCommand {
                 let coverage = await Coverage(simulation: simulation, users: users, population: population)
                 let blocked = Scenario.allCases.map { coverage.blockedCount(in: $0) }.reduce(0, +)
                 measure.lines.append("simulate --all-users, \(Scenario.allCases.count) scenarios".padding(42) + Measure.format(ContinuousClock.now - start))
+                measure.seconds["simulate"] = Measure.seconds(ContinuousClock.now - start)
                 measure.lines.append("  (\(matrix.rows.count) administrators' matrix; \(users.count) users × \(Scenario.allCases.count) scenarios × "
                     + "\(AdminResource.allCases.count) resources: \(coverage.classCount) sign-ins in columns, \(blocked) user × scenario blocked)")
             }
@@ -222,6 +270,7 @@ struct BenchCommand: AsyncParsableCommand {
             let pythons = [pythonBefore, pythonAfter].compactMap { $0 }
             if !pythons.isEmpty {
                 let mean = pythons.map(Measure.seconds).reduce(0, +) / Double(pythons.count)
+                measure.seconds["python"] = mean
                 measure.lines.append("python3 json.load of the same files        \(pythons.map(Measure.format).joined(separator: " / "))"
                     + "  (before / after; the audit takes \(String(format: "%.2f", Measure.seconds(auditTime) / max(mean, 1e-9)))× their mean)")
             }
@@ -229,6 +278,11 @@ struct BenchCommand: AsyncParsableCommand {
             let header = "breakglass bench — \(folder.lastPathComponent): \(snapshot.users.count) users, \(snapshot.groups.count) groups, "
                 + "\(snapshot.groupMembers.count) member files, \(snapshot.policies.count) policies, \(ProcessInfo.processInfo.activeProcessorCount) cores"
             Terminal.write(([header] + measure.lines).joined(separator: "\n"))
+            if let recordPath {
+                let record = BenchRecord(snapshot: folder.path, users: snapshot.users.count, stages: measure.seconds,
+                                         peakMiB: Measure.peakMemoryMiB())
+                try BenchRecord.append(record, to: recordPath)
+            }
         }
     }
 }
@@ -236,11 +290,14 @@ struct BenchCommand: AsyncParsableCommand {
 /// Stage timings and peak memory for `bench`.
 struct Measure {
     var lines: [String] = []
+    /// Each stage's seconds, by name.
+    var seconds: [String: Double] = [:]
 
     mutating func stage<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
         let start = ContinuousClock.now
         let value = try body()
         lines.append(name.padding(42) + Self.format(ContinuousClock.now - start))
+        seconds[name] = Self.seconds(ContinuousClock.now - start)
         return value
     }
 

@@ -70,6 +70,8 @@ struct TenantOptions: ParsableArguments {
         var context = context
         context.runbookOnFile = RunbookOnFile.read(context.configuration, relativeTo: folder)
         context.drillsOnFile = DrillsOnFile.read(context.configuration, relativeTo: folder)
+        // The commands loading a tenant here run once and exit: the tenant is not freed piece by piece at the end.
+        KeptUntilExit.keep(context)
         return context
     }
 
