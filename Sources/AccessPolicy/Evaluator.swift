@@ -84,15 +84,22 @@ public struct Evaluator: Sendable {
     /// The users condition alone, exactly: included, excluded (exclusion wins) or not included, with the reason.
     /// Eligible-only roles and groups whose members are unknown are mentioned after the reason.
     public func userScope(of policy: ConditionalAccessPolicy, userID: String) -> UserScope {
-        let compiled = compiled(policy)
-        let subject = Subject(userID: userID, directory: directory, now: now, needsRoles: compiled.users.needsRoles)
-        let match = compiled.users.evaluate(subject, directory: directory)
-        guard !match.notes.isEmpty else { return match.scope }
-        let reason = ([match.scope.reason] + match.notes).joined(separator: "; ")
-        switch match.scope {
-        case .included: return .included(reason)
-        case .excluded: return .excluded(reason)
-        case .notIncluded: return .notIncluded(reason)
+        userScopes(of: [policy], userID: userID)[0]
+    }
+
+    /// `userScope` for several policies and one user, finding the user's groups and roles once.
+    public func userScopes(of policies: [ConditionalAccessPolicy], userID: String) -> [UserScope] {
+        let needsRoles = policies.contains { compiled($0).users.needsRoles }
+        let subject = Subject(userID: userID, directory: directory, now: now, needsRoles: needsRoles)
+        return policies.map { policy in
+            let match = compiled(policy).users.evaluate(subject, directory: directory)
+            guard !match.notes.isEmpty else { return match.scope }
+            let reason = ([match.scope.reason] + match.notes).joined(separator: "; ")
+            switch match.scope {
+            case .included: return .included(reason)
+            case .excluded: return .excluded(reason)
+            case .notIncluded: return .notIncluded(reason)
+            }
         }
     }
 
@@ -101,29 +108,41 @@ public struct Evaluator: Sendable {
     /// identities never applies; nor does a disabled one). The reasons name the inclusion and any condition that
     /// narrows it.
     public func mayApply(_ policy: ConditionalAccessPolicy, toUser userID: String) -> PolicyReach {
-        let compiled = compiled(policy)
-        var reasons: [String] = []
-        if let state = compiled.stateReason {
-            guard policy.isReportOnly else { return PolicyReach(applies: false, reasons: [state]) }
-            reasons.append(state)
+        mayApply([policy], toUser: userID)[0]
+    }
+
+    /// `mayApply` for several policies and one user: the user's groups (and roles, when a policy names roles) are
+    /// found once, not once per policy — on a directory where a user is in thousands of groups, that walk is most of
+    /// the cost.
+    public func mayApply(_ policies: [ConditionalAccessPolicy], toUser userID: String) -> [PolicyReach] {
+        let needsRoles = policies.contains { compiled($0).users.needsRoles }
+        var subject: Subject?
+        return policies.map { policy in
+            let compiled = compiled(policy)
+            var reasons: [String] = []
+            if let state = compiled.stateReason {
+                guard policy.isReportOnly else { return PolicyReach(applies: false, reasons: [state]) }
+                reasons.append(state)
+            }
+            let applications = compiled.applications
+            if applications.include.contains("none")
+                || (applications.include.isEmpty && applications.userActions.isEmpty
+                    && applications.authenticationContexts.isEmpty)
+            {
+                return PolicyReach(applies: false, reasons: reasons + [applications.reasonTargetsNoSignIn ?? ""])
+            }
+            if compiled.targetsWorkloadIdentitiesOnly {
+                return PolicyReach(applies: false,
+                                   reasons: reasons + ["targets workload identities (service principals), not users"])
+            }
+            let user = subject ?? Subject(userID: userID, directory: directory, now: now, needsRoles: needsRoles)
+            subject = user
+            let match = compiled.users.evaluate(user, directory: directory)
+            reasons.append(match.scope.reason)
+            reasons += match.notes
+            guard match.scope.isIncluded else { return PolicyReach(applies: false, reasons: reasons) }
+            return PolicyReach(applies: true, reasons: reasons + compiled.narrowingConditions)
         }
-        let applications = compiled.applications
-        if applications.include.contains("none")
-            || (applications.include.isEmpty && applications.userActions.isEmpty
-                && applications.authenticationContexts.isEmpty)
-        {
-            return PolicyReach(applies: false, reasons: reasons + [applications.reasonTargetsNoSignIn ?? ""])
-        }
-        if compiled.targetsWorkloadIdentitiesOnly {
-            return PolicyReach(applies: false,
-                               reasons: reasons + ["targets workload identities (service principals), not users"])
-        }
-        let subject = Subject(userID: userID, directory: directory, now: now, needsRoles: compiled.users.needsRoles)
-        let match = compiled.users.evaluate(subject, directory: directory)
-        reasons.append(match.scope.reason)
-        reasons += match.notes
-        guard match.scope.isIncluded else { return PolicyReach(applies: false, reasons: reasons) }
-        return PolicyReach(applies: true, reasons: reasons + compiled.narrowingConditions)
     }
 
     /// The grant requirement of a policy, nil when it requires nothing (session controls only).

@@ -21,11 +21,13 @@ struct BG036UndeclaredExclusions: Check {
         let admins = context.directory.activeAdministrators(at: context.now)
         let allowed = Set(context.configuration.guidance.allowedExclusions.map { $0.lowercased() })
         let exclusionGroups = Set(context.exclusionGroups)
-        let policies = context.snapshot.policies.filter(\.isEnabled).filter { policy in
+        let enabled = context.snapshot.policies.filter(\.isEnabled)
+        let forEveryone = enabled.map { policy in
             let users = policy.conditions.users
             return users.includeUsers.contains { $0.caseInsensitiveCompare("All") == .orderedSame } || !users.includeRoles.isEmpty
-                || admins.contains { !isOnlyNotIncluded(policy, $0, context) }
         }
+        let reaching = positionsReaching(admins, of: enabled, among: enabled.indices.filter { !forEveryone[$0] }, context)
+        let policies = enabled.indices.filter { forEveryone[$0] || reaching.contains($0) }.map { enabled[$0] }
         guard !policies.isEmpty else {
             return [notApplicable(context.tenantSubject, "No enabled policy applies to administrators.")]
         }
@@ -57,8 +59,22 @@ struct BG036UndeclaredExclusions: Check {
         }
     }
 
-    private func isOnlyNotIncluded(_ policy: ConditionalAccessPolicy, _ user: User, _ context: TenantContext) -> Bool {
-        if case .notIncluded = context.evaluator.userScope(of: policy, userID: user.id) { return true }
-        return false
+    /// The positions (of `candidates` in `policies`) whose users condition includes or excludes at least one of
+    /// `admins`: each administrator's groups are walked once for every policy still open, and the walk stops when none
+    /// is (the users condition of each policy per administrator walked them once per pair).
+    private func positionsReaching(_ admins: [User], of policies: [ConditionalAccessPolicy], among candidates: [Int],
+                                   _ context: TenantContext) -> Set<Int>
+    {
+        var open = candidates
+        var reaching: Set<Int> = []
+        for admin in admins where !open.isEmpty {
+            let scopes = context.evaluator.userScopes(of: open.map { policies[$0] }, userID: admin.id)
+            var stillOpen: [Int] = []
+            for (position, scope) in zip(open, scopes) {
+                if case .notIncluded = scope { stillOpen.append(position) } else { reaching.insert(position) }
+            }
+            open = stillOpen
+        }
+        return reaching
     }
 }

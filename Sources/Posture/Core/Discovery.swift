@@ -16,11 +16,14 @@ struct Discovery {
         var found: [User] = []
         for user in directory.users where Self.isNamedLikeEmergencyAccount(user) { found.append(user) }
         for user in globalAdmins where !user.isSynchronized && !found.contains(user) {
+            // Untouched first: one walk over the user's groups answers every policy, and most administrators are
+            // covered by some policy, so their roles need no second walk.
+            let untouched = !enabled.isEmpty && evaluator.mayApply(enabled, toUser: user.id).allSatisfy { !$0.applies }
+            guard untouched else { continue }
             let permanent = directory.activeRoles(of: user.id, at: now).contains {
                 $0.roleTemplateID == WellKnownRole.globalAdministrator && $0.endDateTime == nil
             }
-            let untouched = !enabled.isEmpty && enabled.allSatisfy { !evaluator.mayApply($0, toUser: user.id).applies }
-            if permanent && untouched { found.append(user) }
+            if permanent { found.append(user) }
         }
         return Directory.sortedByName(found)
     }

@@ -30,11 +30,20 @@ enum Fixture {
         return destination
     }
 
+    /// A fresh folder, under one folder per test process that is removed when the process exits (a run used to
+    /// leave some seventy folders behind).
     static func temporaryDirectory() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("breakglass-tests-\(UUID().uuidString)")
+        let url = temporaryRoot.appendingPathComponent(UUID().uuidString)
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    private static let temporaryRoot: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("breakglass-tests-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: Fixture.temporaryRoot) }
+        return url
+    }()
 }
 
 /// Runs the built `breakglass` executable.
