@@ -57,3 +57,17 @@ final class LazyIndex<Value: Sendable>: @unchecked Sendable {
         return value
     }
 }
+
+/// `transform` of every index in `0..<count`, in order, computed in chunks on every core.
+public func concurrentMap<T: Sendable>(count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+    guard count > 1 else { return (0..<count).map(transform) }
+    let chunkCount = min(count, ProcessInfo.processInfo.activeProcessorCount * 4)
+    let slots = ResultSlots<[T]>(count: chunkCount)
+    DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+        slots.set(chunk, .success(((count * chunk / chunkCount)..<(count * (chunk + 1) / chunkCount)).map(transform)))
+    }
+    return slots.values.flatMap { result -> [T] in
+        guard case .success(let values) = result else { preconditionFailure("concurrentPerform ran every chunk") }
+        return values
+    }
+}

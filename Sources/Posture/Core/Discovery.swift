@@ -13,23 +13,33 @@ struct Discovery {
     func candidates() -> [User] {
         let globalAdmins = directory.activeHolders(ofRole: WellKnownRole.globalAdministrator, at: now)
         let enabled = directory.snapshot.policies.filter(\.isEnabled)
-        var found: [User] = []
-        for user in directory.users where Self.isNamedLikeEmergencyAccount(user) { found.append(user) }
-        for user in globalAdmins where !user.isSynchronized && !found.contains(user) {
+        let (directory, evaluator, now) = (directory, evaluator, now)
+        // Both scans run on every core: a million names, and thousands of administrators each in thousands of groups.
+        let users = directory.users
+        let named = concurrentMap(count: users.count) { Self.isNamedLikeEmergencyAccount(users[$0]) }
+        var found = users.indices.filter { named[$0] }.map { users[$0] }
+        let admins = globalAdmins.filter { !$0.isSynchronized && !found.contains($0) }
+        let untouchedPermanent = concurrentMap(count: admins.count) { index in
+            let user = admins[index]
             // Untouched first: one walk over the user's groups answers every policy, and most administrators are
             // covered by some policy, so their roles need no second walk.
             let untouched = !enabled.isEmpty && evaluator.mayApply(enabled, toUser: user.id).allSatisfy { !$0.applies }
-            guard untouched else { continue }
-            let permanent = directory.activeRoles(of: user.id, at: now).contains {
+            guard untouched else { return false }
+            return directory.activeRoles(of: user.id, at: now).contains {
                 $0.roleTemplateID == WellKnownRole.globalAdministrator && $0.endDateTime == nil
             }
-            if permanent { found.append(user) }
         }
+        found += admins.indices.filter { untouchedPermanent[$0] }.map { admins[$0] }
         return Directory.sortedByName(found)
     }
 
     static func isNamedLikeEmergencyAccount(_ user: User) -> Bool {
-        let local = Directory.normalized(String(localPart(user.userPrincipalName ?? "")))
+        let upn = user.userPrincipalName ?? ""
+        let displayName = user.displayName ?? ""
+        if upn.utf8.allSatisfy({ $0 < 0x80 }) && displayName.utf8.allSatisfy({ $0 < 0x80 }) {
+            return isEmergencyNameASCII(localPart(upn).utf8) || isEmergencyNameASCII(displayName.utf8)
+        }
+        let local = Directory.normalized(String(localPart(upn)))
         let display = Directory.normalized(user.displayName ?? "")
         for text in [local, display] {
             let squashed = lettersAndDigits(text)
@@ -39,6 +49,32 @@ struct Discovery {
             if isNumberedBG(text) { return true }
         }
         return false
+    }
+
+    /// The rules of `isNamedLikeEmergencyAccount` for one ASCII name, on its bytes, lowered as they are read: no
+    /// lowered copy or string is made (on a million users the allocations were most of the scan).
+    static func isEmergencyNameASCII<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        func lowered(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte + 32 : byte }
+        // `bg`, an optional separator, then digits only.
+        var iterator = bytes.makeIterator()
+        if iterator.next().map(lowered) == 0x62, iterator.next().map(lowered) == 0x67 {
+            var digits = 0
+            var next = iterator.next()
+            if let separator = next, separator == 0x2D || separator == 0x5F || separator == 0x2E { next = iterator.next() }
+            while let byte = next, (0x30...0x39).contains(byte) {
+                digits += 1
+                next = iterator.next()
+            }
+            if next == nil && digits > 0 { return true }
+        }
+        // The letters and digits, matched against the patterns as they stream by.
+        var squashed: [UInt8] = []
+        squashed.reserveCapacity(bytes.count)
+        for byte in bytes {
+            let byte = lowered(byte)
+            if (0x30...0x39).contains(byte) || (0x61...0x7A).contains(byte) { squashed.append(byte) }
+        }
+        return contains(squashed, breakGlass) || contains(squashed, emergencyAccess) || squashed.starts(with: emergency)
     }
 
     /// The UPN's first non-empty part between `@`s, as `split(separator: "@").first` gives it: by bytes for ASCII
