@@ -5,7 +5,7 @@ import Foundation
 /// Finds likely emergency accounts when the configuration declares none (BG001): accounts named like one
 /// (break-glass, breakglass, emergency, bg-N) and cloud-only permanent Global Administrators that no enabled policy
 /// applies to.
-struct Discovery {
+struct Discovery: Sendable {
     let directory: Directory
     let evaluator: Evaluator
     let now: Date
@@ -13,7 +13,6 @@ struct Discovery {
     func candidates() -> [User] {
         let globalAdmins = directory.activeHolders(ofRole: WellKnownRole.globalAdministrator, at: now)
         let enabled = directory.snapshot.policies.filter(\.isEnabled)
-        let (directory, evaluator, now) = (directory, evaluator, now)
         // Both scans run on every core: a million names, and thousands of administrators each in thousands of groups.
         let users = directory.users
         let named = concurrentMap(count: users.count) { Self.isNamedLikeEmergencyAccount(users[$0]) }
