@@ -76,20 +76,25 @@ public struct SnapshotReader: Sendable {
             try decode(Manifest.self, SnapshotFile.manifest.rawValue, $0)
         }
         var unavailable: [String: Unavailable] = [:]
+        let files = manifest?.files
 
+        /// A required file's bytes, or the error that it is unavailable or missing. Records nothing, so the concurrent
+        /// jobs can call it too.
+        @Sendable func readRequired(_ file: SnapshotFile) throws -> Data {
+            if let status = files?[file.rawValue], status.status != "ok" {
+                throw SnapshotError.requiredFileUnavailable(file: file.rawValue, status: status.status, message: status.message)
+            }
+            guard let data = try source.data(at: file.rawValue) else { throw SnapshotError.missingRequiredFile(file.rawValue) }
+            return data
+        }
         /// The data of a top-level file, or nil (recording why) when an optional one is not usable.
         func load(_ file: SnapshotFile) throws -> Data? {
-            let status = manifest?.files?[file.rawValue]
-            if let status, status.status != "ok" {
-                if file.isRequired {
-                    throw SnapshotError.requiredFileUnavailable(
-                        file: file.rawValue, status: status.status, message: status.message)
-                }
+            if file.isRequired { return try readRequired(file) }
+            if let status = files?[file.rawValue], status.status != "ok" {
                 unavailable[file.rawValue] = Unavailable(file: file.rawValue, status: status.status, message: status.message)
                 return nil
             }
             guard let data = try source.data(at: file.rawValue) else {
-                if file.isRequired { throw SnapshotError.missingRequiredFile(file.rawValue) }
                 unavailable[file.rawValue] = Unavailable(file: file.rawValue, status: "missing")
                 return nil
             }
@@ -105,7 +110,7 @@ public struct SnapshotReader: Sendable {
         func folder<T: Decodable>(_ type: T.Type, _ file: SnapshotFile, fast: (Data) -> [T]? = { _ in nil })
             throws -> [String: [T]]
         {
-            let status = manifest?.files?[file.rawValue]
+            let status = files?[file.rawValue]
             if let status, status.status != "ok" {
                 unavailable[file.rawValue] = Unavailable(file: file.rawValue, status: status.status, message: status.message)
             }
@@ -128,18 +133,9 @@ public struct SnapshotReader: Sendable {
         }
         let organization = try decode(ObjectEnvelope<Organization>.self, SnapshotFile.organization.rawValue, organizationData).item
         let domains = try required(Domain.self, .domains)
-        if let status = manifest?.files?[SnapshotFile.groupMembers.rawValue], status.status != "ok" {
+        if let status = files?[SnapshotFile.groupMembers.rawValue], status.status != "ok" {
             unavailable[SnapshotFile.groupMembers.rawValue] = Unavailable(
                 file: SnapshotFile.groupMembers.rawValue, status: status.status, message: status.message)
-        }
-        let files = manifest?.files
-        /// A required file's bytes, read inside the concurrent jobs: its status is checked as `load` checks it.
-        @Sendable func readRequired(_ file: SnapshotFile) throws -> Data {
-            if let status = files?[file.rawValue], status.status != "ok" {
-                throw SnapshotError.requiredFileUnavailable(file: file.rawValue, status: status.status, message: status.message)
-            }
-            guard let data = try source.data(at: file.rawValue) else { throw SnapshotError.missingRequiredFile(file.rawValue) }
-            return data
         }
         let (users, groupMembers, groups) = try Self.usersMembersAndGroups(
             users: { try readRequired(.users) }, groups: { try readRequired(.groups) },

@@ -182,11 +182,11 @@ struct BenchCommand: AsyncParsableCommand {
             let start = ContinuousClock.now
             try process.run()
             process.waitUntilExit()
-            let seconds = Measure.seconds(ContinuousClock.now - start)
+            let elapsed = ContinuousClock.now - start
             // 0: every check passed; 1: some failed (spec/report.md). Anything else is the audit failing to run.
             guard [0, 1].contains(process.terminationStatus) else { throw ExitCode(process.terminationStatus) }
-            Terminal.write("audit command, end to end (own process)".padding(42) + Measure.format(.nanoseconds(Int64(seconds * 1e9))))
-            return seconds
+            Terminal.write("audit command, end to end (own process)".padding(42) + Measure.format(elapsed))
+            return Measure.seconds(elapsed)
         }
 
         private func measure(_ folder: URL) async throws {

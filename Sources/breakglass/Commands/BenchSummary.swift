@@ -35,15 +35,19 @@ struct BenchSummary {
         return sorted.count.isMultiple(of: 2) ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[middle]
     }
 
-    private func values(_ stage: String, _ path: String) -> [Double] {
-        runs.filter { $0.snapshot == URL(fileURLWithPath: path).path }.compactMap { $0.stages[stage] }
+    /// The records of the snapshot at `path` (the child records its folder's standardized path).
+    private func records(_ path: String) -> [BenchRecord] {
+        runs.filter { $0.snapshot == URL(fileURLWithPath: path).path }
     }
+
+    private func values(_ stage: String, _ path: String) -> [Double] { records(path).compactMap { $0.stages[stage] } }
+
+    private static func format(_ seconds: Double) -> String { Measure.format(.nanoseconds(Int64(seconds * 1e9))) }
 
     private func describe(_ values: [Double]) -> String {
         guard let median = Self.median(values) else { return "—" }
-        let text = Measure.format(.nanoseconds(Int64(median * 1e9)))
-        guard values.count > 1, let low = values.min(), let high = values.max() else { return text }
-        return text + " (\(Measure.format(.nanoseconds(Int64(low * 1e9)))) – \(Measure.format(.nanoseconds(Int64(high * 1e9)))))"
+        guard values.count > 1, let low = values.min(), let high = values.max() else { return Self.format(median) }
+        return "\(Self.format(median)) (\(Self.format(low)) – \(Self.format(high)))"
     }
 
     var text: String {
@@ -51,8 +55,8 @@ struct BenchSummary {
         var lines = ["", "summary — medians (min – max) of \(rounds) run\(rounds == 1 ? "" : "s") of each snapshot, interleaved"]
         for path in order {
             let name = URL(fileURLWithPath: path).lastPathComponent
-            let users = runs.first { $0.snapshot == URL(fileURLWithPath: path).path }?.users ?? 0
-            let peak = runs.filter { $0.snapshot == URL(fileURLWithPath: path).path }.map(\.peakMiB).max() ?? 0
+            let users = records(path).first?.users ?? 0
+            let peak = records(path).map(\.peakMiB).max() ?? 0
             lines.append("\(name): \(users) users, peak memory \(peak) MiB")
             lines.append("  audit, snapshot folder to JSON report".padding(42) + describe(values("audit", path)))
             lines.append("  audit command, end to end".padding(42) + describe(endToEnd[path] ?? []))
@@ -62,11 +66,11 @@ struct BenchSummary {
             }
         }
         guard let base = order.first, let baseAudit = Self.median(values("audit", base)),
-              let baseUsers = runs.first(where: { $0.snapshot == URL(fileURLWithPath: base).path })?.users, baseUsers > 0
+              let baseUsers = records(base).first?.users, baseUsers > 0
         else { return lines.joined(separator: "\n") }
         for path in order.dropFirst() {
             guard let audit = Self.median(values("audit", path)),
-                  let users = runs.first(where: { $0.snapshot == URL(fileURLWithPath: path).path })?.users else { continue }
+                  let users = records(path).first?.users else { continue }
             var growth = "\(URL(fileURLWithPath: path).lastPathComponent) against \(URL(fileURLWithPath: base).lastPathComponent): "
                 + String(format: "%.1f× the users; audit %.2f×", Double(users) / Double(baseUsers), audit / baseAudit)
             if let command = Self.median(endToEnd[path] ?? []), let baseCommand = Self.median(endToEnd[base] ?? []) {
